@@ -1,0 +1,78 @@
+"""Who is asking: a staff session (cookie + CSRF token) or an integration's bearer token.
+
+A session remembers the user's session version: a password reset bumps it, which signs the user
+out everywhere. State-changing requests made with the cookie must carry the CSRF token in
+`X-CSRF-Token`; bearer requests need none (no browser sends them on its own).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, request, session
+
+from api.errors import error
+from core.errors import NotFound
+from core.users import User, get_user, user_for_token
+from db.web import get_db
+
+View = TypeVar("View", bound=Callable[..., Any])
+STAFF = ("clerk", "supervisor", "admin")
+SUPERVISORS = ("supervisor", "admin")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def current_user() -> User | None:
+    """The signed-in user or token of this request, checked against the database once."""
+    if "user" in g:
+        return g.user  # type: ignore[no-any-return]
+    g.user = g.via_token = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.user = user_for_token(get_db(), header.removeprefix("Bearer ").strip())
+        g.via_token = g.user is not None
+    elif session.get("username"):
+        try:
+            user = get_user(get_db(), session["username"])
+        except NotFound:
+            user = None
+        if user and user.active and user.session_version == session.get("version"):
+            g.user = user
+        else:
+            session.clear()
+    return g.user  # type: ignore[no-any-return]
+
+
+def csrf_ok() -> bool:
+    if request.method in SAFE_METHODS or g.get("via_token"):
+        return True
+    expected = session.get("csrf", "")
+    given = request.headers.get("X-CSRF-Token", "")
+    return bool(expected) and hmac.compare_digest(expected, given)
+
+
+def require(*roles: str) -> Callable[[View], View]:
+    """Let only these roles in: 401 without a session or token, 403 for another role or CSRF."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return error(401, "unauthorized", "Sign in first.")
+            if not csrf_ok():
+                return error(403, "csrf", "Missing or wrong X-CSRF-Token header; sign in again.")
+            if user.role not in roles:
+                return error(403, "forbidden", f"This needs the role {' or '.join(roles)}.")
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def is_supervisor(user: User) -> bool:
+    return user.role in SUPERVISORS

@@ -1,0 +1,208 @@
+"""Counter actions for clerks: open, pause, close, and the ticket in hand (design.md section 4).
+
+A clerk acts only on the counter it opened; supervisors and admins may act on any. Every answer
+that changes a queue is followed, after the commit, by a push to the screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import jsonify, url_for
+from flask.typing import ResponseReturnValue
+
+import realtime
+from api import bp
+from api.auth import STAFF, current_user, is_supervisor, require
+from api.schemas import CallLabel, Finish, PauseReason, Reason, Transfer
+from api.tickets import ticket_json
+from api.validation import documented, parse
+from core import calling, counters, serving
+from core.board import waiting_counts
+from core.center import get_center, get_counter, list_counters
+from core.models import Call, Counter, Ticket
+from db.web import get_db, now
+
+CONFLICT = {409: "the counter's state forbids it"}
+
+
+def _actor() -> dict[str, Any]:
+    user = current_user()
+    assert user is not None
+    return {"clerk": user.username, "now": now(), "override": is_supervisor(user)}
+
+
+def counter_json(counter: Counter) -> dict[str, Any]:
+    database = get_db()
+    ticket = counters.current_ticket(database, counter.number)
+    waiting = waiting_counts(database, get_center(database).day(now()))
+    return {
+        "number": counter.number,
+        "name": counter.name,
+        "status": str(counter.status),
+        "status_reason": counter.status_reason,
+        "clerk": counter.clerk,
+        "services": list(counter.services),
+        "ticket": ticket_json(ticket) if ticket else None,
+        "waiting": {service: waiting.get(service, 0) for service in counter.services},
+    }
+
+
+def _announce(ticket: Ticket, call: Call) -> ResponseReturnValue:
+    audio_url = url_for("display.call_audio", label=call.label, counter=call.counter)
+    realtime.publish_call(call, audio_url)
+    return jsonify(ticket=ticket_json(ticket))
+
+
+def _ticket_moved(ticket: Ticket) -> ResponseReturnValue:
+    realtime.publish_queues()
+    return jsonify(ticket=ticket_json(ticket))
+
+
+@bp.get("/counters")
+@require(*STAFF)
+@documented("Every counter with its state and services", access="staff")
+def all_counters() -> ResponseReturnValue:
+    return jsonify([counter_json(counter) for counter in list_counters(get_db())])
+
+
+@bp.get("/counters/<int:number>")
+@require(*STAFF)
+@documented(
+    "A counter: state, ticket in hand, waiting per service",
+    access="staff",
+    responses={200: "counter", 404: "no such counter"},
+)
+def show_counter(number: int) -> ResponseReturnValue:
+    return jsonify(counter_json(get_counter(get_db(), number)))
+
+
+def _counter_state(change: Callable[..., Counter], **extra: Any) -> ResponseReturnValue:
+    counter = change(**_actor(), **extra)
+    realtime.publish_queues()
+    return jsonify(counter_json(counter))
+
+
+@bp.post("/counters/<int:number>/open")
+@require(*STAFF)
+@documented(
+    "Open (or resume) the counter for the signed-in clerk",
+    body=Reason,
+    access="staff",
+    responses={200: "open", **CONFLICT},
+)
+def open_counter(number: int) -> ResponseReturnValue:
+    parse(Reason)
+    return _counter_state(counters.open_counter, db=get_db(), number=number)
+
+
+@bp.post("/counters/<int:number>/pause")
+@require(*STAFF)
+@documented(
+    "Pause the counter, saying why",
+    body=PauseReason,
+    access="staff",
+    responses={200: "paused", **CONFLICT},
+)
+def pause_counter(number: int) -> ResponseReturnValue:
+    reason = parse(PauseReason).reason
+    return _counter_state(counters.pause_counter, db=get_db(), number=number, reason=reason)
+
+
+@bp.post("/counters/<int:number>/close")
+@require(*STAFF)
+@documented("Close the counter", body=Reason, access="staff", responses={200: "closed", **CONFLICT})
+def close_counter(number: int) -> ResponseReturnValue:
+    reason = parse(Reason).reason
+    return _counter_state(counters.close_counter, db=get_db(), number=number, reason=reason)
+
+
+@bp.post("/counters/<int:number>/next")
+@require(*STAFF)
+@documented(
+    "Call the next ticket",
+    access="staff",
+    responses={200: "called", 204: "nobody waits", **CONFLICT},
+)
+def call_next(number: int) -> ResponseReturnValue:
+    called = calling.call_next(get_db(), number, **_actor())
+    if called is None:
+        return "", 204
+    return _announce(*called)
+
+
+@bp.post("/counters/<int:number>/call")
+@require(*STAFF)
+@documented(
+    "Call a given ticket out of order (logged)",
+    body=CallLabel,
+    access="staff",
+    responses={200: "called", 404: "no such ticket today", **CONFLICT},
+)
+def call_ticket(number: int) -> ResponseReturnValue:
+    label = parse(CallLabel).label
+    return _announce(*calling.call_ticket(get_db(), number, label, **_actor()))
+
+
+@bp.post("/counters/<int:number>/recall")
+@require(*STAFF)
+@documented(
+    "Announce the called ticket again", access="staff", responses={200: "recalled", **CONFLICT}
+)
+def recall(number: int) -> ResponseReturnValue:
+    return _announce(*calling.recall(get_db(), number, **_actor()))
+
+
+@bp.post("/counters/<int:number>/start")
+@require(*STAFF)
+@documented(
+    "The visitor is at the counter: start serving",
+    access="staff",
+    responses={200: "serving", **CONFLICT},
+)
+def start(number: int) -> ResponseReturnValue:
+    return _ticket_moved(serving.start(get_db(), number, **_actor()))
+
+
+@bp.post("/counters/<int:number>/finish")
+@require(*STAFF)
+@documented("Finish serving", body=Finish, access="staff", responses={200: "done", **CONFLICT})
+def finish(number: int) -> ResponseReturnValue:
+    outcome = parse(Finish).outcome
+    ticket = serving.finish(get_db(), number, outcome=outcome, **_actor())
+    realtime.publish_rating_request(number, ticket.id, ticket.label)
+    return _ticket_moved(ticket)
+
+
+@bp.post("/counters/<int:number>/no-show")
+@require(*STAFF)
+@documented(
+    "The called visitor did not come", access="staff", responses={200: "no-show", **CONFLICT}
+)
+def no_show(number: int) -> ResponseReturnValue:
+    return _ticket_moved(serving.no_show(get_db(), number, **_actor()))
+
+
+@bp.post("/counters/<int:number>/transfer")
+@require(*STAFF)
+@documented(
+    "Send the ticket to another service's queue, keeping its place",
+    body=Transfer,
+    access="staff",
+    responses={200: "transferred", 404: "no such service", **CONFLICT},
+)
+def transfer(number: int) -> ResponseReturnValue:
+    service = parse(Transfer).service
+    return _ticket_moved(serving.transfer(get_db(), number, service, **_actor()))
+
+
+@bp.post("/counters/<int:number>/return")
+@require(*STAFF)
+@documented(
+    "Put the ticket back in its queue at its original place",
+    access="staff",
+    responses={200: "waiting again", **CONFLICT},
+)
+def return_ticket(number: int) -> ResponseReturnValue:
+    return _ticket_moved(serving.return_to_queue(get_db(), number, **_actor()))

@@ -1,0 +1,64 @@
+"""Every API error is `{"error": code, "message": text}` with a 4xx; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from flask.typing import ResponseReturnValue
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from api import bp
+from core.errors import QueueError
+
+log = logging.getLogger(__name__)
+
+
+def error(status: int, code: str, message: str) -> ResponseReturnValue:
+    return jsonify(error=code, message=message), status
+
+
+@bp.errorhandler(QueueError)
+def queue_error(exception: QueueError) -> ResponseReturnValue:
+    return error(exception.status, exception.code, exception.message)
+
+
+@bp.errorhandler(ValidationError)
+def validation_error(exception: ValidationError) -> ResponseReturnValue:
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+        for problem in exception.errors()
+    )
+    return error(400, "invalid", problems)
+
+
+def _http_error(exception: HTTPException) -> Any:
+    if not request.path.startswith("/api/"):
+        return exception
+    if exception.code == 429:
+        return error(
+            429,
+            "rate_limited",
+            f"Too many requests from this device ({exception.description}); "
+            "please wait a moment and try again.",
+        )
+    code = (exception.name or "error").lower().replace(" ", "_")
+    return error(exception.code or 500, code, exception.description or exception.name)
+
+
+def _server_error(exception: Exception) -> Any:
+    if isinstance(exception, HTTPException):
+        return _http_error(exception)
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    if not request.path.startswith("/api/"):
+        return "Internal error", 500
+    return error(500, "internal", "Something went wrong on the server; it has been logged.")
+
+
+@bp.record_once
+def _register_app_handlers(state: Any) -> None:
+    app: Flask = state.app
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)

@@ -1,0 +1,56 @@
+"""The bodies the API accepts; the same models validate requests and write /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from api.validation import Body
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+Label = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,3}[0-9]{3,5}$")]
+
+
+class Login(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class NewTicket(Body):
+    service: ServiceCode = Field(description="The service's code, e.g. 'A'.")
+    priority: Code | None = Field(None, description="A priority category: elderly, disabled...")
+    kiosk: Code | None = Field(None, description="The kiosk that issues it (chooses the printer).")
+    paper: bool = Field(True, description="False: the visitor wants no paper ticket.")
+
+
+class Reason(Body):
+    reason: ShortText | None = None
+
+
+class PauseReason(Body):
+    reason: ShortText
+
+
+class CallLabel(Body):
+    label: Label = Field(description="The ticket's label today, e.g. 'A005'.")
+
+
+class Finish(Body):
+    outcome: ShortText | None = Field(None, description="e.g. 'received', 'returned dossier'.")
+
+
+class Transfer(Body):
+    service: ServiceCode
+
+
+class Rating(Body):
+    ticket: int = Field(ge=1)
+    score: int = Field(ge=1, le=4, description="4 very satisfied ... 1 unsatisfied.")
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class Cancel(Body):
+    reason: ShortText

@@ -1,0 +1,123 @@
+"""Tickets: issued at kiosks (public, rate limited), followed by their QR link, and cancelled or
+reactivated by supervisors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, url_for
+from flask.typing import ResponseReturnValue
+
+import realtime
+from api import bp
+from api.auth import SUPERVISORS, current_user, require
+from api.limits import limiter, ticket_limit_off, ticket_rate_limit
+from api.schemas import Cancel, NewTicket
+from api.validation import documented, parse
+from core import serving
+from core.models import Ticket
+from core.tickets import ahead_of, estimate_wait_s, find_by_token, issue_ticket
+from db.web import get_db, now
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    """A ticket as staff see it (the track token stays out: it is the visitor's key)."""
+    data = ticket.to_dict()
+    data.pop("token")
+    return data
+
+
+@bp.post("/tickets")
+@limiter.limit(ticket_rate_limit, exempt_when=ticket_limit_off)
+@documented(
+    "Issue a ticket (kiosk); prints it when the kiosk has a printer",
+    body=NewTicket,
+    responses={
+        201: "issued",
+        404: "unknown service",
+        409: "closed or quota reached",
+        429: "too many tickets from this client",
+    },
+)
+def create_ticket() -> ResponseReturnValue:
+    request_body = parse(NewTicket)
+    issued = issue_ticket(
+        get_db(),
+        request_body.service,
+        now=now(),
+        priority=request_body.priority,
+        kiosk=request_body.kiosk,
+        default_service_s=current_app.config["DEFAULT_SERVICE_S"],
+    )
+    ticket = issued.ticket
+    track_url = url_for("track.page", token=ticket.token)
+    printing = current_app.extensions["qms.printing"].deliver(
+        get_db(), issued, track_url, kiosk=request_body.kiosk, paper=request_body.paper, now=now()
+    )
+    realtime.publish_queues()
+    answer = {
+        "id": ticket.id,
+        "label": ticket.label,
+        "service": ticket.service,
+        "priority": ticket.priority,
+        "issued_at": ticket.issued_at,
+        "ahead": issued.ahead,
+        "estimated_wait_s": issued.estimated_wait_s,
+        "track_url": track_url,
+        "print": printing,
+    }
+    return jsonify(answer), 201
+
+
+@bp.get("/tickets/<token>")
+@documented("Follow a ticket from its QR link", responses={200: "ticket", 404: "unknown link"})
+def track_ticket(token: str) -> ResponseReturnValue:
+    database = get_db()
+    ticket = find_by_token(database, token)
+    ahead = ahead_of(database, ticket)
+    waiting = ticket.status == "waiting"
+    return jsonify(
+        label=ticket.label,
+        status=str(ticket.status),
+        service=ticket.queue,
+        ahead=ahead,
+        estimated_wait_s=estimate_wait_s(
+            database, ticket.queue, ahead, current_app.config["DEFAULT_SERVICE_S"]
+        )
+        if waiting
+        else 0,
+        counter=ticket.counter,
+        called_at=ticket.called_at,
+    )
+
+
+@bp.post("/tickets/<int:ticket_id>/cancel")
+@require(*SUPERVISORS)
+@documented(
+    "Cancel a waiting ticket, with a reason",
+    body=Cancel,
+    access="supervisor",
+    responses={200: "cancelled", 409: "not waiting"},
+)
+def cancel_ticket(ticket_id: int) -> ResponseReturnValue:
+    reason = parse(Cancel).reason
+    user = current_user()
+    assert user is not None
+    ticket = serving.cancel(get_db(), ticket_id, clerk=user.username, now=now(), reason=reason)
+    realtime.publish_queues()
+    return jsonify(ticket=ticket_json(ticket))
+
+
+@bp.post("/tickets/<int:ticket_id>/reactivate")
+@require(*SUPERVISORS)
+@documented(
+    "Put a no-show ticket back in its queue",
+    access="supervisor",
+    responses={200: "waiting again", 409: "not a no-show"},
+)
+def reactivate_ticket(ticket_id: int) -> ResponseReturnValue:
+    user = current_user()
+    assert user is not None
+    ticket = serving.reactivate(get_db(), ticket_id, clerk=user.username, now=now())
+    realtime.publish_queues()
+    return jsonify(ticket=ticket_json(ticket))

@@ -1,0 +1,92 @@
+"""Snapshots for the screens: the hall board (latest calls, waiting per service) and the kiosk's
+list of services with their waits. Pushed whole, so a screen that missed an event heals itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.center import get_center, list_departments, list_services
+from core.tickets import DEFAULT_SERVICE_S, estimate_wait_s, is_within_hours
+
+BOARD_CALLS = 8
+
+
+def waiting_counts(db: Database, day: str) -> dict[str, int]:
+    """Tickets waiting today, per service queue (every enabled service, zeros included)."""
+    counts = {service.code: 0 for service in list_services(db) if service.enabled}
+    for row in db.query(
+        "SELECT queue, count(*) AS n FROM tickets WHERE day = ? AND status = 'waiting'"
+        " GROUP BY queue",
+        [day],
+    ):
+        counts[row["queue"]] = row["n"]
+    return counts
+
+
+def latest_seq(db: Database) -> int:
+    return int(db.execute("SELECT coalesce(max(seq), 0) FROM calls").fetchone()[0])
+
+
+def board(db: Database, *, now: datetime) -> dict[str, Any]:
+    """The hall display's snapshot: the seq of the latest call, the last calls, who waits."""
+    day = get_center(db).day(now)
+    calls: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for row in db.query(
+        "SELECT seq, ticket, label, counter, service, priority, at FROM calls WHERE day = ?"
+        " ORDER BY seq DESC LIMIT ?",
+        [day, BOARD_CALLS * 4],
+    ):
+        if row["ticket"] in seen:  # a recall moves the ticket up; it is shown once
+            continue
+        seen.add(row["ticket"])
+        calls.append({key: row[key] for key in ("label", "counter", "service", "priority", "at")})
+        if len(calls) == BOARD_CALLS:
+            break
+    return {"seq": latest_seq(db), "calls": calls, "waiting": waiting_counts(db, day)}
+
+
+def services_overview(
+    db: Database, *, now: datetime, default_service_s: int = DEFAULT_SERVICE_S
+) -> list[dict[str, Any]]:
+    """Every enabled service as the kiosk shows it: waiting, expected wait, open or why not."""
+    center = get_center(db)
+    day = center.day(now)
+    waiting = waiting_counts(db, day)
+    issued = {
+        row["service"]: row["last_number"]
+        for row in db.query("SELECT service, last_number FROM sequences WHERE day = ?", [day])
+    }
+    departments = {department.code: department for department in list_departments(db)}
+    overview = []
+    for service in list_services(db):
+        if not service.enabled:
+            continue
+        closed_reason = None
+        if not is_within_hours(service, center.zone, now):
+            closed_reason = "hours"
+        elif service.daily_quota is not None and issued.get(service.code, 0) >= service.daily_quota:
+            closed_reason = "quota_reached"
+        department = departments[service.department]
+        overview.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "name_en": service.name_en,
+                "department": service.department,
+                "department_name": department.name,
+                "department_name_en": department.name_en,
+                "waiting": waiting.get(service.code, 0),
+                "estimated_wait_s": estimate_wait_s(
+                    db, service.code, waiting.get(service.code, 0), default_service_s
+                ),
+                "is_open": closed_reason is None,
+                "closed_reason": closed_reason,
+                "hours": [f"{start}-{end}" for start, end in service.hours],
+            }
+        )
+    return overview

@@ -1,0 +1,222 @@
+"""The center's configuration: reading it, and replacing it from a center file.
+
+A center file (TOML, see design.md section 3) is validated whole before anything is written, so a
+wrong file changes nothing; every message names the item at fault.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.errors import CenterFileError, NotFound
+from core.models import Center, Counter, CounterStatus, Department, Service
+from core.transaction import immediate
+
+DEFAULT_CENTER = {
+    "name": "Trung tâm Phục vụ hành chính công",
+    "language": "vi",
+    "timezone": "Asia/Ho_Chi_Minh",
+    "priority_max_in_row": "2",
+    "footer": "",
+}
+
+
+def get_center(db: Database) -> Center:
+    """The center's settings, with defaults for what was never set."""
+    stored = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM settings")}
+    values = {**DEFAULT_CENTER, **stored}
+    max_in_row = int(values["priority_max_in_row"])
+    return Center(
+        name=values["name"],
+        language=values["language"],
+        timezone=values["timezone"],
+        priority_max_in_row=max_in_row if max_in_row > 0 else None,
+        footer=values["footer"],
+    )
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    """A JSON setting (announcement options and the like), or the default."""
+    for row in db.query("SELECT value FROM settings WHERE key = ?", [f"json:{key}"]):
+        return json.loads(row["value"])
+    return default
+
+
+def list_departments(db: Database) -> list[Department]:
+    rows = db.query("SELECT code, name, name_en FROM departments ORDER BY position")
+    return [Department(**row) for row in rows]
+
+
+def list_services(db: Database) -> list[Service]:
+    return [Service.from_row(row) for row in db.query("SELECT * FROM services ORDER BY position")]
+
+
+def get_service(db: Database, code: str) -> Service:
+    for row in db.query("SELECT * FROM services WHERE code = ?", [code]):
+        return Service.from_row(row)
+    raise NotFound(f"No service with code {code!r}.")
+
+
+def list_counters(db: Database) -> list[Counter]:
+    services: dict[int, list[str]] = {}
+    for row in db.query("SELECT counter, service FROM counter_services ORDER BY counter, rank"):
+        services.setdefault(row["counter"], []).append(row["service"])
+    return [
+        _counter(row, services.get(row["number"], []))
+        for row in db.query("SELECT * FROM counters ORDER BY number")
+    ]
+
+
+def get_counter(db: Database, number: int) -> Counter:
+    for row in db.query("SELECT * FROM counters WHERE number = ?", [number]):
+        served = db.query(
+            "SELECT service FROM counter_services WHERE counter = ? ORDER BY rank", [number]
+        )
+        return _counter(row, [r["service"] for r in served])
+    raise NotFound(f"No counter number {number}.")
+
+
+def _counter(row: dict[str, Any], services: list[str]) -> Counter:
+    return Counter(
+        number=row["number"],
+        name=row["name"],
+        status=CounterStatus(row["status"]),
+        status_reason=row["status_reason"],
+        clerk=row["clerk"],
+        services=tuple(services),
+    )
+
+
+def list_priority_categories(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT code, name, name_en FROM priority_categories ORDER BY position"))
+
+
+def list_kiosks(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT id, name, printer, paper FROM kiosks ORDER BY id"))
+
+
+def get_kiosk(db: Database, kiosk_id: str) -> dict[str, Any] | None:
+    for row in db.query("SELECT id, name, printer, paper FROM kiosks WHERE id = ?", [kiosk_id]):
+        return row
+    return None
+
+
+def load_center(
+    db: Database, data: dict[str, Any], *, check_printer: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Replace the center's configuration by a parsed center file; all or nothing.
+
+    `check_printer` validates a kiosk's printer URL (the adapter's parser), raising ValueError.
+    Services and counters that tickets still refer to are kept, disabled, so history stays whole.
+    """
+    from core.center_file import validate_center_file
+
+    center = validate_center_file(data, check_printer=check_printer)
+    with immediate(db):
+        for key, value in center["settings"].items():
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        _replace_priority_categories(db, center["priority_categories"])
+        _replace_departments_and_services(db, center["departments"], center["services"])
+        _replace_counters(db, center["counters"])
+        db.execute("DELETE FROM kiosks")
+        for kiosk in center["kiosks"]:
+            db.execute(
+                "INSERT INTO kiosks (id, name, printer, paper) VALUES (?, ?, ?, ?)",
+                [kiosk["id"], kiosk["name"], kiosk["printer"], kiosk["paper"]],
+            )
+    return {
+        "departments": len(center["departments"]),
+        "services": len(center["services"]),
+        "counters": len(center["counters"]),
+        "kiosks": len(center["kiosks"]),
+    }
+
+
+def _replace_priority_categories(db: Database, categories: list[dict[str, Any]]) -> None:
+    if not categories:
+        return
+    used = {row["priority"] for row in db.query("SELECT DISTINCT priority FROM tickets")}
+    codes = [category["code"] for category in categories]
+    missing_used = used - set(codes) - {None}
+    if missing_used:
+        raise CenterFileError(
+            f"Priority categories {sorted(missing_used)} are used by tickets and must stay."
+        )
+    db.execute(
+        f"DELETE FROM priority_categories WHERE code NOT IN ({','.join('?' * len(codes))})", codes
+    )
+    for position, category in enumerate(categories, start=1):
+        db.execute(
+            "INSERT INTO priority_categories (code, name, name_en, position) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+            " position = excluded.position",
+            [category["code"], category["name"], category.get("name_en"), position],
+        )
+
+
+def _replace_departments_and_services(
+    db: Database, departments: list[dict[str, Any]], services: list[dict[str, Any]]
+) -> None:
+    for position, department in enumerate(departments, start=1):
+        db.execute(
+            "INSERT INTO departments (code, name, name_en, position) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+            " position = excluded.position",
+            [department["code"], department["name"], department.get("name_en"), position],
+        )
+    db.execute("UPDATE services SET enabled = 0")
+    for position, service in enumerate(services, start=1):
+        db.execute(
+            "INSERT INTO services (code, name, name_en, department, target_wait_min, daily_quota,"
+            " hours, enabled, position) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+            " department = excluded.department, target_wait_min = excluded.target_wait_min,"
+            " daily_quota = excluded.daily_quota, hours = excluded.hours, enabled = 1,"
+            " position = excluded.position",
+            [
+                service["code"],
+                service["name"],
+                service.get("name_en"),
+                service["department"],
+                service["target_wait_min"],
+                service.get("daily_quota"),
+                json.dumps(service["hours"]),
+                position,
+            ],
+        )
+    db.execute(
+        "DELETE FROM services WHERE enabled = 0 AND code NOT IN (SELECT service FROM tickets)"
+        " AND code NOT IN (SELECT service FROM sequences)"
+    )
+    known = [department["code"] for department in departments]
+    db.execute(
+        f"DELETE FROM departments WHERE code NOT IN ({','.join('?' * len(known))})"
+        " AND code NOT IN (SELECT department FROM services)",
+        known,
+    )
+
+
+def _replace_counters(db: Database, counters: list[dict[str, Any]]) -> None:
+    db.execute("DELETE FROM counter_services")
+    for counter in counters:
+        db.execute(
+            "INSERT INTO counters (number, name) VALUES (?, ?)"
+            " ON CONFLICT(number) DO UPDATE SET name = excluded.name",
+            [counter["number"], counter["name"]],
+        )
+        for rank, service in enumerate(counter["services"], start=1):
+            db.execute(
+                "INSERT INTO counter_services (counter, service, rank) VALUES (?, ?, ?)",
+                [counter["number"], service, rank],
+            )
+    numbers = [counter["number"] for counter in counters]
+    db.execute(
+        f"DELETE FROM counters WHERE number NOT IN ({','.join('?' * len(numbers))})"
+        " AND number NOT IN (SELECT counter FROM tickets WHERE counter IS NOT NULL)"
+        " AND number NOT IN (SELECT counter FROM counter_events)",
+        numbers,
+    )

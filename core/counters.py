@@ -1,0 +1,114 @@
+"""Counters: opened by one clerk at a time, paused with a reason, closed when idle.
+
+A counter's current ticket is not stored on the counter: it is the ticket the counter holds in
+`called` or `serving`, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from core.center import get_counter
+from core.errors import Conflict, InvalidInput
+from core.events import append_counter_event
+from core.models import Counter, CounterStatus, Ticket, timestamp
+from core.transaction import immediate
+
+
+def current_ticket(db: Database, counter: int) -> Ticket | None:
+    """The ticket the counter has called or is serving, if any."""
+    for row in db.query(
+        "SELECT * FROM tickets WHERE counter = ? AND status IN ('called', 'serving')"
+        " ORDER BY called_at DESC LIMIT 1",
+        [counter],
+    ):
+        return Ticket.from_row(row)
+    return None
+
+
+def check_holder(counter: Counter, clerk: str, *, override: bool = False) -> None:
+    """Refuse a clerk acting on a counter another clerk holds (supervisors may override)."""
+    if override:
+        return
+    if counter.status == CounterStatus.CLOSED:
+        raise Conflict(f"Counter {counter.number} is closed; open it first.", code="counter_closed")
+    if counter.clerk != clerk:
+        raise Conflict(
+            f"Counter {counter.number} is opened by {counter.clerk}.", code="counter_taken"
+        )
+
+
+def open_counter(
+    db: Database, number: int, *, clerk: str, now: datetime, override: bool = False
+) -> Counter:
+    """Open (or resume) a counter for a clerk; another clerk's open counter answers 409."""
+    with immediate(db):
+        counter = get_counter(db, number)
+        if counter.status != CounterStatus.CLOSED and counter.clerk != clerk and not override:
+            raise Conflict(f"Counter {number} is opened by {counter.clerk}.", code="counter_taken")
+        for row in db.query(
+            "SELECT number FROM counters WHERE clerk = ? AND status != 'closed' AND number != ?",
+            [clerk, number],
+        ):
+            raise Conflict(
+                f"You are signed in at counter {row['number']}; close it first.",
+                code="clerk_elsewhere",
+            )
+        db.execute(
+            "UPDATE counters SET status = 'open', status_reason = NULL, clerk = ?, status_at = ?"
+            " WHERE number = ?",
+            [clerk, timestamp(now), number],
+        )
+        kind = "resumed" if counter.status == CounterStatus.PAUSED else "opened"
+        append_counter_event(db, number, kind, now, clerk=clerk, reason=None)
+    return get_counter(db, number)
+
+
+def pause_counter(
+    db: Database, number: int, *, clerk: str, reason: str, now: datetime, override: bool = False
+) -> Counter:
+    """Pause a counter with a reason (break, meeting, system down); it calls no one meanwhile."""
+    if not reason.strip():
+        raise InvalidInput("Say why the counter pauses.", code="reason_required")
+    with immediate(db):
+        counter = get_counter(db, number)
+        check_holder(counter, clerk, override=override)
+        db.execute(
+            "UPDATE counters SET status = 'paused', status_reason = ?, status_at = ?"
+            " WHERE number = ?",
+            [reason.strip(), timestamp(now), number],
+        )
+        append_counter_event(db, number, "paused", now, clerk=clerk, reason=reason.strip())
+    return get_counter(db, number)
+
+
+def close_counter(
+    db: Database,
+    number: int,
+    *,
+    clerk: str,
+    now: datetime,
+    reason: str | None = None,
+    override: bool = False,
+) -> Counter:
+    """Close a counter; one still holding a ticket must finish or return it first."""
+    with immediate(db):
+        counter = get_counter(db, number)
+        if counter.status == CounterStatus.CLOSED:
+            return counter
+        check_holder(counter, clerk, override=override)
+        held = current_ticket(db, number)
+        if held is not None:
+            raise Conflict(
+                f"Counter {number} still holds {held.label}: finish, no-show or return it first.",
+                code="ticket_in_hand",
+            )
+        db.execute(
+            "UPDATE counters SET status = 'closed', status_reason = ?, clerk = NULL,"
+            " status_at = ? WHERE number = ?",
+            [reason, timestamp(now), number],
+        )
+        append_counter_event(db, number, "closed", now, clerk=clerk, reason=reason)
+    return get_counter(db, number)

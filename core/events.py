@@ -1,0 +1,47 @@
+"""The append-only log of what happened to each ticket and counter, with its time and clerk."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.models import timestamp
+
+
+def append_event(
+    db: Database,
+    ticket_id: int,
+    kind: str,
+    now: datetime,
+    *,
+    counter: int | None = None,
+    clerk: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Log one step of a ticket's life; reports and audits are derived from these rows."""
+    db.execute(
+        "INSERT INTO ticket_events (ticket, kind, at, counter, clerk, data)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [ticket_id, kind, timestamp(now), counter, clerk, json.dumps(data) if data else None],
+    )
+
+
+def append_counter_event(
+    db: Database, counter: int, kind: str, now: datetime, *, clerk: str | None, reason: str | None
+) -> None:
+    """Log a counter opening, pausing or closing, with who and why."""
+    db.execute(
+        "INSERT INTO counter_events (counter, kind, at, clerk, reason) VALUES (?, ?, ?, ?, ?)",
+        [counter, kind, timestamp(now), clerk, reason],
+    )
+
+
+def ticket_events(db: Database, ticket_id: int) -> list[dict[str, Any]]:
+    rows = db.query(
+        "SELECT kind, at, counter, clerk, data FROM ticket_events WHERE ticket = ? ORDER BY id",
+        [ticket_id],
+    )
+    return [{**row, "data": json.loads(row["data"]) if row["data"] else None} for row in rows]

@@ -1,0 +1,198 @@
+"""Issuing tickets, finding them, and telling a visitor how long the wait is.
+
+Numbers come from a per-service, per-day sequence row bumped inside `BEGIN IMMEDIATE`, so two
+kiosks never get the same number, even from two processes, and a number is never reused that day.
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.center import get_center, get_service, list_priority_categories
+from core.errors import Conflict, InvalidInput, NotFound
+from core.events import append_event
+from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
+from core.transaction import immediate
+
+DEFAULT_SERVICE_S = 300
+SERVICE_TIME_SAMPLE = 50
+TOKEN_BYTES = 16
+
+
+def issue_ticket(
+    db: Database,
+    service_code: str,
+    *,
+    now: datetime,
+    priority: str | None = None,
+    kiosk: str | None = None,
+    default_service_s: int = DEFAULT_SERVICE_S,
+) -> Issued:
+    """Give the visitor the next number of a service, with the people ahead and the wait."""
+    center = get_center(db)
+    service = get_service(db, service_code)
+    if not service.enabled:
+        raise NotFound(f"No service with code {service_code!r}.")
+    if priority is not None and priority not in {c["code"] for c in list_priority_categories(db)}:
+        raise InvalidInput(f"Unknown priority category {priority!r}.", code="unknown_priority")
+    if not is_within_hours(service, center.zone, now):
+        raise Conflict(f"Service {service.code} is not taking tickets now.", code="closed")
+    day = center.day(now)
+    with immediate(db):
+        if service.daily_quota is not None:
+            issued = _issued_today(db, service.code, day)
+            if issued >= service.daily_quota:
+                raise Conflict(
+                    f"Service {service.code} has given its {service.daily_quota} tickets today.",
+                    code="quota_reached",
+                )
+        number = next(
+            iter(
+                db.execute(
+                    "INSERT INTO sequences (service, day, last_number) VALUES (?, ?, 1)"
+                    " ON CONFLICT (service, day) DO UPDATE SET last_number = last_number + 1"
+                    " RETURNING last_number",
+                    [service.code, day],
+                ).fetchall()
+            )
+        )[0]
+        ahead = _waiting_before(db, service.code, day, priority)
+        estimated = estimate_wait_s(db, service.code, ahead, default_service_s)
+        cursor = db.execute(
+            "INSERT INTO tickets (token, service, queue, day, number, label, priority, issued_at,"
+            " kiosk, predicted_wait_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            [
+                secrets.token_urlsafe(TOKEN_BYTES),
+                service.code,
+                service.code,
+                day,
+                number,
+                make_label(service.code, number),
+                priority,
+                timestamp(now),
+                kiosk,
+                estimated,
+            ],
+        )
+        ticket = ticket_from_cursor(cursor)
+        assert ticket is not None
+        append_event(db, ticket.id, "issued", now, data={"kiosk": kiosk, "priority": priority})
+    return Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated)
+
+
+def is_within_hours(service: Service, zone: Any, now: datetime) -> bool:
+    """Whether the service takes tickets at this moment (hours are center time, end exclusive)."""
+    if not service.hours:
+        return True
+    clock = now.astimezone(zone).strftime("%H:%M")
+    return any(start <= clock < end for start, end in service.hours)
+
+
+def _issued_today(db: Database, service: str, day: str) -> int:
+    for row in db.query(
+        "SELECT last_number FROM sequences WHERE service = ? AND day = ?", [service, day]
+    ):
+        return int(row["last_number"])
+    return 0
+
+
+def _waiting_before(
+    db: Database,
+    queue: str,
+    day: str,
+    priority: str | None,
+    issued_at: str | None = None,
+    ticket_id: int = 0,
+) -> int:
+    """Waiting tickets of the service that will be served before one of this priority.
+
+    Priority tickets pass regular ones; among equals the older goes first. A ticket not yet
+    issued (issued_at None) comes after every waiting ticket of its rank.
+    """
+    before = "" if issued_at is None else " AND (issued_at < ? OR (issued_at = ? AND id < ?))"
+    params: list[Any] = [queue, day] + (
+        [] if issued_at is None else [issued_at, issued_at, ticket_id]
+    )
+    waiting = "SELECT count(*) FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
+    if priority is None:
+        sql = (
+            f"SELECT ({waiting} AND priority IS NOT NULL)"
+            f" + ({waiting} AND priority IS NULL{before})"
+        )
+        params = [queue, day] + params
+    else:
+        sql = f"{waiting} AND priority IS NOT NULL{before}"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def median_service_s(db: Database, service: str, default_service_s: int = DEFAULT_SERVICE_S) -> int:
+    """The median of the service's latest service times, or the default before there is history."""
+    rows = db.execute(
+        "SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400"
+        " FROM tickets WHERE queue = ? AND status = 'done' AND finished_at IS NOT NULL"
+        " ORDER BY finished_at DESC LIMIT ?",
+        [service, SERVICE_TIME_SAMPLE],
+    ).fetchall()
+    durations = [row[0] for row in rows if row[0] is not None and row[0] > 0]
+    if len(durations) < 3:
+        return default_service_s
+    return round(statistics.median(durations))
+
+
+def open_counters_for(db: Database, service: str) -> int:
+    return int(
+        db.execute(
+            "SELECT count(*) FROM counters JOIN counter_services ON counter = number"
+            " WHERE service = ? AND status = 'open'",
+            [service],
+        ).fetchone()[0]
+    )
+
+
+def estimate_wait_s(
+    db: Database, service: str, ahead: int, default_service_s: int = DEFAULT_SERVICE_S
+) -> int:
+    """People ahead, shared among the counters open for the service, times the median service."""
+    counters = max(1, open_counters_for(db, service))
+    return round(ahead / counters * median_service_s(db, service, default_service_s))
+
+
+def get_ticket(db: Database, ticket_id: int) -> Ticket:
+    for row in db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]):
+        return Ticket.from_row(row)
+    raise NotFound(f"No ticket {ticket_id}.")
+
+
+def find_by_token(db: Database, token: str) -> Ticket:
+    for row in db.query("SELECT * FROM tickets WHERE token = ?", [token]):
+        return Ticket.from_row(row)
+    raise NotFound("No ticket for this link.")
+
+
+def find_by_label(db: Database, label: str, day: str) -> Ticket:
+    for row in db.query("SELECT * FROM tickets WHERE day = ? AND label = ?", [day, label]):
+        return Ticket.from_row(row)
+    raise NotFound(f"No ticket {label} today.")
+
+
+def ahead_of(db: Database, ticket: Ticket) -> int:
+    """How many waiting tickets will be served before this one (0 once it is called)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    return _waiting_before(
+        db, ticket.queue, ticket.day, ticket.priority, ticket.issued_at, ticket.id
+    )
+
+
+def ticket_from_cursor(cursor: Any) -> Ticket | None:
+    """The ticket a `... RETURNING *` statement gave, or None when it touched no row."""
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    columns = [description[0] for description in cursor.description]
+    return Ticket.from_row(dict(zip(columns, row, strict=True)))

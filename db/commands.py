@@ -1,0 +1,116 @@
+"""The `flask --app server ...` commands an operator runs (design.md section 7)."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from core.center import load_center
+from core.errors import QueueError
+from core.users import create_token, create_user
+from db import connect, migrate
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema."""
+    applied = migrate(connect(current_app.config["DATABASE"]))
+    click.echo(
+        f"Database {current_app.config['DATABASE']}: "
+        f"{'applied ' + ', '.join(applied) if applied else 'up to date'}."
+    )
+
+
+@click.command("load-config")
+@click.argument("center_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def load_config(center_file: Path) -> None:
+    """Load a center file (TOML): departments, services, counters, kiosks. All or nothing."""
+    from kiosk.printing import parse_printer_url
+
+    try:
+        data = tomllib.loads(center_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise click.ClickException(f"{center_file}: not valid TOML: {error}") from error
+    database = connect(current_app.config["DATABASE"])
+    migrate(database)
+    try:
+        counts = load_center(database, data, check_printer=parse_printer_url)
+    except QueueError as error:
+        raise click.ClickException(
+            f"{center_file}: {error.message} Nothing was changed."
+        ) from error
+    click.echo(f"Loaded {center_file}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["clerk", "supervisor", "admin"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_user_command(username: str, role: str, password: str) -> None:
+    """Add a staff account."""
+    database = connect(current_app.config["DATABASE"])
+    migrate(database)
+    try:
+        create_user(database, username, role=role, password=password, now=datetime.now(UTC))
+    except QueueError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"User {username} ({role}) created.")
+
+
+@click.command("create-token")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["clerk", "supervisor", "admin"]), required=True)
+@with_appcontext
+def create_token_command(name: str, role: str) -> None:
+    """Make a bearer token for a program (call button, dossier system); shown once."""
+    database = connect(current_app.config["DATABASE"])
+    migrate(database)
+    try:
+        token = create_token(database, name, role=role, now=datetime.now(UTC))
+    except QueueError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(token)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(target: Path) -> None:
+    """Copy the live database to FILE, consistently, while the server runs."""
+    if target.exists():
+        raise click.ClickException(f"{target} exists; choose a new file name.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(current_app.config["DATABASE"])
+    destination = sqlite3.connect(target)
+    with destination:
+        source.backup(destination)
+    destination.close()
+    source.close()
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {target}.")
+
+
+def register(app: Flask) -> None:
+    from db.demo import demo
+    from display.commands import build_voice
+    from kiosk.commands import print_sample
+
+    for command in (
+        init_db,
+        load_config,
+        create_user_command,
+        create_token_command,
+        backup,
+        demo,
+        print_sample,
+        build_voice,
+    ):
+        app.cli.add_command(command)

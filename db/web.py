@@ -1,0 +1,48 @@
+"""The database inside the web app: one pooled connection per request, and the app's clock.
+
+The schema is migrated when the app starts, so a fresh install needs no separate step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+from flask import Flask, current_app, g
+
+from db import ConnectionPool, migrate
+
+POOL = "qms.pool"
+CLOCK = "qms.clock"
+
+
+def init_app(app: Flask) -> None:
+    pool = ConnectionPool(app.config["DATABASE"])
+    app.extensions[POOL] = pool
+    app.extensions.setdefault(CLOCK, lambda: datetime.now(UTC))
+    database = pool.acquire()
+    try:
+        migrate(database)
+    finally:
+        pool.release(database)
+    app.teardown_appcontext(release_db)
+
+
+def get_db() -> sqlite_utils.Database:
+    """This request's connection, taken from the pool on first use."""
+    if "db" not in g:
+        g.db = current_app.extensions[POOL].acquire()
+    return g.db  # type: ignore[no-any-return]
+
+
+def release_db(_error: BaseException | None = None) -> None:
+    database = g.pop("db", None)
+    if database is not None:
+        current_app.extensions[POOL].release(database)
+
+
+def now() -> datetime:
+    """The app's current time; tests replace the clock to move through a day."""
+    clock: Callable[[], datetime] = current_app.extensions[CLOCK]
+    return clock()

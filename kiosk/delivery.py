@@ -1,0 +1,120 @@
+"""Getting an issued ticket onto paper, after its commit, within a bounded time.
+
+The ticket exists before printing starts: a printer that is off, out of paper or hung makes the
+kiosk show the ticket on screen (number + QR, the paperless path) and logs the failure; it never
+loses the ticket, never holds a database transaction, and never holds the answer past the bound.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from sqlite_utils import Database
+
+from core.center import (
+    get_center,
+    get_kiosk,
+    get_service,
+    list_departments,
+    list_priority_categories,
+)
+from core.models import Issued, parse_timestamp, timestamp
+from kiosk.printing import parse_printer_url, print_ticket
+from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
+
+log = logging.getLogger(__name__)
+
+CAPTIONS = {
+    "vi": {
+        "ahead_caption": "Số người chờ trước bạn",
+        "wait_caption": "Thời gian chờ dự kiến",
+        "qr_caption": "Quét mã để theo dõi lượt",
+        "minutes": "phút",
+    },
+    "en": {
+        "ahead_caption": "People ahead of you",
+        "wait_caption": "Estimated wait",
+        "qr_caption": "Scan to follow your turn",
+        "minutes": "min",
+    },
+}
+
+
+def wait_range_text(estimated_wait_s: int, minutes_word: str) -> str:
+    """The wait as a range ("10–20 phút"): an estimate shown as one number reads as a promise."""
+    minutes = estimated_wait_s / 60
+    low, high = int(minutes * 0.7), max(1, round(minutes * 1.3 + 0.5))
+    return f"{low}–{high} {minutes_word}" if high > 1 else f"0–1 {minutes_word}"
+
+
+class TicketDelivery:
+    """Prints issued tickets on their kiosk's printer; the app keeps one in its extensions."""
+
+    def __init__(
+        self, *, public_url: str, default_printer: str, timeout_s: float, on_status: Any = None
+    ) -> None:
+        self.public_url = public_url
+        self.default_printer = default_printer
+        self.timeout_s = timeout_s
+        self.on_status = on_status
+
+    def printout(self, db: Database, issued: Issued, track_url: str) -> TicketPrintout:
+        center = get_center(db)
+        ticket = issued.ticket
+        service = get_service(db, ticket.service)
+        departments = {department.code: department.name for department in list_departments(db)}
+        priorities = {row["code"]: row["name"] for row in list_priority_categories(db)}
+        captions = CAPTIONS.get(center.language, CAPTIONS["vi"])
+        issued_at: datetime = parse_timestamp(ticket.issued_at).astimezone(center.zone)
+        return TicketPrintout(
+            center_name=center.name,
+            department_name=departments.get(service.department, ""),
+            service_name=service.name,
+            label=ticket.label,
+            priority_name=priorities.get(ticket.priority) if ticket.priority else None,
+            issued_at_text=issued_at.strftime("%d/%m/%Y %H:%M"),
+            ahead=issued.ahead,
+            wait_text=wait_range_text(issued.estimated_wait_s, captions["minutes"]),
+            track_url=urljoin(self.public_url or "http://localhost/", track_url),
+            footer=center.footer,
+            ahead_caption=captions["ahead_caption"],
+            wait_caption=captions["wait_caption"],
+            qr_caption=captions["qr_caption"],
+        )
+
+    def deliver(
+        self,
+        db: Database,
+        issued: Issued,
+        track_url: str,
+        *,
+        kiosk: str | None,
+        paper: bool,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Print the ticket if its kiosk prints; answer what happened for the kiosk's screen."""
+        if not paper:
+            return {"status": "skipped", "reason": "no_paper_requested"}
+        config = get_kiosk(db, kiosk) if kiosk else None
+        printer = config["printer"] if config else self.default_printer
+        paper_width = PAPER_WIDTHS[config["paper"] if config else "80mm"]
+        if parse_printer_url(printer).scheme == "none":
+            return {"status": "skipped", "reason": "kiosk_has_no_printer"}
+        image = render_ticket(self.printout(db, issued, track_url), width_px=paper_width)
+        result = print_ticket(printer, image, timeout_s=self.timeout_s)
+        at = timestamp(now)
+        db.execute(
+            "INSERT INTO print_jobs (ticket, kiosk, printer, ok, reason, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [issued.ticket.id, kiosk, printer, int(result.ok), result.reason, at],
+        )
+        if not result.ok:
+            log.warning(
+                "kiosk %s: printing %s failed: %s", kiosk, issued.ticket.label, result.reason
+            )
+        if self.on_status is not None:
+            self.on_status(kiosk, {"ok": result.ok, "reason": result.reason, "at": at})
+        return {"status": "printed" if result.ok else "failed", "reason": result.reason}

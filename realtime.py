@@ -1,0 +1,131 @@
+"""The one Socket.IO object, and the only module that emits.
+
+The server pushes; it never takes commands over the socket (design.md section 5). Every emit
+happens after the commit that caused it, and carries a whole snapshot (or a `seq`), so a screen
+that missed an event, or reconnects, is whole again at the next one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, session
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+from core.board import board, services_overview
+from core.models import Call
+
+DISPLAY = "/display"
+COUNTER = "/counter"
+KIOSK = "/kiosk"
+RATING = "/rating"
+
+CALLED = "called"
+BOARD = "board"
+SERVICES = "services"
+RATE = "rate"
+PRINTER = "printer"
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask) -> None:
+    """Bind Socket.IO to the app in the mode the server runs (gevent under gunicorn)."""
+    socketio.init_app(
+        app,
+        async_mode=_async_mode(),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        ping_interval=10,
+        ping_timeout=10,
+    )
+
+
+def _async_mode() -> str:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def _db_and_now() -> tuple[Any, Any]:
+    from db.web import get_db, now
+
+    return get_db(), now()
+
+
+def _default_service_s() -> int:
+    from flask import current_app
+
+    return int(current_app.config["DEFAULT_SERVICE_S"])
+
+
+@socketio.on("connect", namespace=DISPLAY)
+def display_connected(_auth: Any = None) -> None:
+    database, moment = _db_and_now()
+    emit(BOARD, board(database, now=moment))
+
+
+@socketio.on("connect", namespace=COUNTER)
+def counter_connected(_auth: Any = None) -> None:
+    if not session.get("username"):
+        raise ConnectionRefusedError("sign in first")
+    database, moment = _db_and_now()
+    emit(BOARD, board(database, now=moment))
+
+
+@socketio.on("connect", namespace=KIOSK)
+def kiosk_connected(_auth: Any = None) -> None:
+    database, moment = _db_and_now()
+    emit(SERVICES, services_overview(database, now=moment, default_service_s=_default_service_s()))
+
+
+@socketio.on("connect", namespace=RATING)
+def rating_connected(_auth: Any = None) -> None:
+    counter = request.args.get("counter", "")
+    if not counter.isdigit():
+        raise ConnectionRefusedError("say which counter: ?counter=<number>")
+    join_room(f"counter:{int(counter)}")
+    emit("state", {"counter": int(counter)})
+
+
+def called_payload(call: Call, audio_url: str | None) -> dict[str, Any]:
+    return {
+        "seq": call.seq,
+        "label": call.label,
+        "counter": call.counter,
+        "service": call.service,
+        "priority": call.priority,
+        "audio_url": audio_url,
+        "at": call.at,
+    }
+
+
+def publish_call(call: Call, audio_url: str | None) -> None:
+    """Tell every hall display about a call (after its commit), then the new board."""
+    socketio.emit(CALLED, called_payload(call, audio_url), namespace=DISPLAY)
+    publish_queues()
+
+
+def publish_queues() -> None:
+    """Push the board to displays and counters and the services to kiosks: queues changed."""
+    database, moment = _db_and_now()
+    snapshot = board(database, now=moment)
+    socketio.emit(BOARD, snapshot, namespace=DISPLAY)
+    socketio.emit(BOARD, snapshot, namespace=COUNTER)
+    socketio.emit(
+        SERVICES,
+        services_overview(database, now=moment, default_service_s=_default_service_s()),
+        namespace=KIOSK,
+    )
+
+
+def publish_rating_request(counter: int, ticket_id: int, label: str) -> None:
+    socketio.emit(
+        RATE, {"ticket": ticket_id, "label": label}, namespace=RATING, to=f"counter:{counter}"
+    )
+
+
+def publish_printer_status(kiosk: str | None, status: dict[str, Any]) -> None:
+    """Tell admin monitors (and the kiosk) how a kiosk's printer is doing."""
+    socketio.emit(PRINTER, {"kiosk": kiosk, **status}, namespace=KIOSK)

@@ -1,0 +1,144 @@
+"""The application factory: `create_app()` for gunicorn (`server:create_app()`), and
+`python server.py` to run it on one machine.
+
+Configuration is layered: DEFAULTS, then `instance/config.py`, then `QMS_<KEY>` environment
+variables, then the test mapping. Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+
+ROOT = Path(__file__).resolve().parent
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE": "instance/qms.db",
+    "HOST": "0.0.0.0",
+    "PORT": 8000,
+    "PUBLIC_URL": "",  # e.g. "http://192.168.1.10:8000": makes the printed QR absolute
+    "TICKET_RATE_LIMIT": "30/minute",
+    "MESSAGE_QUEUE": None,  # "redis://127.0.0.1:6379/0" when several processes serve one center
+    "DEFAULT_SERVICE_S": 300,  # service time assumed before a service has history
+    "PRINT_TIMEOUT_S": 3.0,
+    "DEFAULT_PRINTER": "none:",  # printer of a kiosk the center file does not list
+    "SOUNDS_DIR": str(ROOT / "sounds"),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config layers, database, realtime, adapters, blueprints, commands."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder="static")
+    load_config(app, test_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    register_database(app)
+    register_realtime(app)
+    register_adapters(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("QMS")
+    if test_config:
+        app.config.from_mapping(test_config)
+    database = Path(app.config["DATABASE"])
+    if not database.is_absolute():
+        app.config["DATABASE"] = str(ROOT / database)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in instance/ so sessions survive restarts and agree across workers."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_database(app: Flask) -> None:
+    from db.web import init_app
+
+    init_app(app)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        from db.web import get_db
+
+        get_db().execute("SELECT 1").fetchone()
+        return jsonify(status="ok")
+
+
+def register_realtime(app: Flask) -> None:
+    import realtime
+
+    realtime.init_app(app)
+
+
+def register_adapters(app: Flask) -> None:
+    """Hardware behind narrow adapters: the kiosks' printers and the hall's voice."""
+    import realtime
+    from display.speech import CallAudio
+    from kiosk.delivery import TicketDelivery
+
+    app.extensions["qms.printing"] = TicketDelivery(
+        public_url=app.config["PUBLIC_URL"],
+        default_printer=app.config["DEFAULT_PRINTER"],
+        timeout_s=float(app.config["PRINT_TIMEOUT_S"]),
+        on_status=realtime.publish_printer_status,
+    )
+    app.extensions["qms.call_audio"] = CallAudio(Path(app.config["SOUNDS_DIR"]))
+
+
+def register_blueprints(app: Flask) -> None:
+    import api
+    import counter
+    import display
+    import kiosk
+    import track
+    from i18n import init_i18n
+
+    init_i18n(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(counter.bp)
+    app.register_blueprint(display.bp)
+    app.register_blueprint(track.bp)
+    app.add_url_rule("/", "home", _home)
+
+
+def _home() -> Any:
+    from flask import render_template
+
+    return render_template("home.html")
+
+
+def register_commands(app: Flask) -> None:
+    from db.commands import register
+
+    register(app)
+
+
+if __name__ == "__main__":
+    import realtime
+
+    application = create_app()
+    realtime.socketio.run(
+        application,
+        host=application.config["HOST"],
+        port=int(application.config["PORT"]),
+        allow_unsafe_werkzeug=True,
+        debug=os.environ.get("QMS_DEBUG") == "1",
+    )

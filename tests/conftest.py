@@ -1,0 +1,82 @@
+"""Shared fixtures: a real SQLite file per test, a fixed and advanceable clock, a small center.
+
+No mocks of SQLite, Flask or Socket.IO; fakes only at the hardware edge.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+# escpos leaves a folder in the temp dir on import: keep it out of the machine's /tmp.
+os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="qms-tests-")
+tempfile.tempdir = None
+
+from core.center import load_center  # noqa: E402
+from db import connect, migrate  # noqa: E402
+
+# 08:00 in Ho Chi Minh City on a Monday.
+MORNING = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+SMALL_CENTER: dict[str, Any] = {
+    "center": {"name": "Trung tâm thử", "language": "vi", "timezone": "Asia/Ho_Chi_Minh"},
+    "departments": [
+        {"code": "TP", "name": "Sở Tư pháp", "name_en": "Justice"},
+        {"code": "TC", "name": "Sở Tài chính"},
+    ],
+    "services": [
+        {"code": "A", "name": "Hộ tịch", "department": "TP"},
+        {"code": "B", "name": "Chứng thực", "department": "TP", "daily_quota": 3},
+        {
+            "code": "D",
+            "name": "Doanh nghiệp",
+            "department": "TC",
+            "hours": ["07:00-11:30", "13:00-16:30"],
+        },
+    ],
+    "counters": [
+        {"number": 1, "services": ["A", "B"]},
+        {"number": 2, "services": ["B", "A"]},
+        {"number": 3, "services": ["D"]},
+    ],
+}
+
+
+class Clock:
+    """A clock that stands still until the test moves it."""
+
+    def __init__(self, start: datetime = MORNING) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def database_path(tmp_path: Path) -> Path:
+    return tmp_path / "qms.db"
+
+
+@pytest.fixture
+def db(database_path: Path) -> Iterator[sqlite_utils.Database]:
+    database = connect(database_path)
+    migrate(database)
+    load_center(database, SMALL_CENTER)
+    yield database
+    database.conn.close()
