@@ -1,0 +1,87 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a gunicorn subprocess serving
+the demo center. One browser context per device (kiosk, counter, display)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, flask_command, gunicorn
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
+CLERK_PASSWORD = "clerk-password-1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo center served by gunicorn, with clerks clerk1..clerk4 and a supervisor."""
+    folder = tmp_path_factory.mktemp("server")
+    database = folder / "qms.db"
+    flask_command(database, "load-config", str(ROOT / "centers" / "can-tho.toml"))
+    for number in range(1, 5):
+        flask_command(
+            database,
+            "create-user",
+            f"clerk{number}",
+            "--role",
+            "clerk",
+            "--password",
+            CLERK_PASSWORD,
+        )
+    flask_command(
+        database, "create-user", "boss", "--role", "supervisor", "--password", CLERK_PASSWORD
+    )
+    with gunicorn(database, folder / "gunicorn.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip(
+            "Debian's chromium is required at /usr/bin/chromium (scripts/setup installs it)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_context(browser: object) -> Iterator[object]:
+    """A factory of browser contexts (one per device), all closed after the test."""
+    contexts = []
+
+    def make(**options: object) -> object:
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, **options)  # type: ignore[attr-defined]
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots"
