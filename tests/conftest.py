@@ -80,3 +80,42 @@ def db(database_path: Path) -> Iterator[sqlite_utils.Database]:
     load_center(database, SMALL_CENTER)
     yield database
     database.conn.close()
+
+
+CLERK_PASSWORD = "clerk-password-1"
+
+
+@pytest.fixture
+def app(database_path: Path, clock: Clock) -> Iterator[Any]:
+    """The real app on a real SQLite file, with SMALL_CENTER, clerks an/binh and a supervisor."""
+    from core.users import create_user
+    from server import create_app
+
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(database_path),
+            "SECRET_KEY": "test-secret",
+            "TICKET_RATE_LIMIT": "off",
+        }
+    )
+    application.extensions["qms.clock"] = clock
+    database = connect(database_path)
+    load_center(database, SMALL_CENTER)
+    for username, role in (("an", "clerk"), ("binh", "clerk"), ("chi", "supervisor")):
+        create_user(database, username, role=role, password=CLERK_PASSWORD, now=clock())
+    database.conn.close()
+    yield application
+    application.extensions["qms.pool"].close()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+def sign_in(client: Any, username: str) -> dict[str, str]:
+    """Sign a test client in; return the headers its state-changing requests must carry."""
+    answer = client.post("/api/session", json={"username": username, "password": CLERK_PASSWORD})
+    assert answer.status_code == 200, answer.json
+    return {"X-CSRF-Token": answer.json["csrf_token"]}

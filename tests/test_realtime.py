@@ -1,0 +1,100 @@
+"""What the screens receive: Flask-SocketIO's test client on the same app as the HTTP client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from realtime import socketio
+from tests.conftest import sign_in
+
+
+def events(socket: Any, namespace: str, name: str) -> list[Any]:
+    return [e["args"][0] for e in socket.get_received(namespace) if e["name"] == name]
+
+
+@pytest.fixture
+def display(app: Any, client: Any) -> Any:
+    socket = socketio.test_client(app, namespace="/display", flask_test_client=client)
+    yield socket
+    socket.disconnect(namespace="/display")
+
+
+def test_a_display_gets_the_board_on_connect(display: Any) -> None:
+    boards = events(display, "/display", "board")
+    assert boards == [{"seq": 0, "calls": [], "waiting": {"A": 0, "B": 0, "D": 0}}]
+
+
+def test_a_call_reaches_the_display_with_its_payload(app: Any, client: Any, display: Any) -> None:
+    headers = sign_in(client, "an")
+    client.post("/api/counters/1/open", headers=headers)
+    client.post("/api/tickets", json={"service": "A", "priority": "elderly"})
+    display.get_received("/display")
+
+    client.post("/api/counters/1/next", headers=headers)
+    received = display.get_received("/display")
+    called = [e["args"][0] for e in received if e["name"] == "called"]
+    assert len(called) == 1
+    call = called[0]
+    assert call["seq"] == 1 and call["label"] == "A001" and call["counter"] == 1
+    assert call["service"] == "A" and call["priority"] == "elderly"
+    assert call["audio_url"] == "/display/audio/A001/1.wav"
+    assert call["at"].startswith("2026-11-30T01:00")
+    boards = [e["args"][0] for e in received if e["name"] == "board"]
+    assert boards[-1]["seq"] == 1 and boards[-1]["waiting"]["A"] == 0
+    assert boards[-1]["calls"][0]["label"] == "A001"
+    # the board follows the call: a screen applying both in order is consistent
+    assert [e["name"] for e in received].index("called") < [e["name"] for e in received].index(
+        "board"
+    )
+
+    client.post("/api/counters/1/recall", headers=headers)
+    recalled = events(display, "/display", "called")
+    assert [c["seq"] for c in recalled] == [2] and recalled[0]["label"] == "A001"
+
+
+def test_the_seq_survives_a_restart(app: Any, client: Any, database_path: Any) -> None:
+    from server import create_app
+
+    headers = sign_in(client, "an")
+    client.post("/api/counters/1/open", headers=headers)
+    client.post("/api/tickets", json={"service": "A"})
+    client.post("/api/counters/1/next", headers=headers)
+    restarted = create_app({"TESTING": True, "DATABASE": str(database_path), "SECRET_KEY": "t"})
+    restarted.extensions["qms.clock"] = app.extensions["qms.clock"]
+    socket = socketio.test_client(restarted, namespace="/display")
+    assert events(socket, "/display", "board")[0]["seq"] == 1
+    socket.disconnect(namespace="/display")
+
+
+def test_kiosks_get_services_and_their_updates(app: Any, client: Any) -> None:
+    kiosk = socketio.test_client(app, namespace="/kiosk", flask_test_client=client)
+    first = events(kiosk, "/kiosk", "services")[0]
+    assert {s["code"]: s["waiting"] for s in first} == {"A": 0, "B": 0, "D": 0}
+    client.post("/api/tickets", json={"service": "B"})
+    update = events(kiosk, "/kiosk", "services")[-1]
+    assert {s["code"]: s["waiting"] for s in update}["B"] == 1
+    kiosk.disconnect(namespace="/kiosk")
+
+
+def test_counter_namespace_needs_a_session(app: Any, client: Any) -> None:
+    anonymous = socketio.test_client(app, namespace="/counter")
+    assert not anonymous.is_connected("/counter")
+    sign_in(client, "an")
+    signed = socketio.test_client(app, namespace="/counter", flask_test_client=client)
+    assert signed.is_connected("/counter")
+    assert events(signed, "/counter", "board")[0]["seq"] == 0
+    signed.disconnect(namespace="/counter")
+
+
+def test_rating_tablets_hear_only_their_counter(app: Any, client: Any) -> None:
+    tablet_one = socketio.test_client(app, namespace="/rating", query_string="counter=1")
+    tablet_two = socketio.test_client(app, namespace="/rating", query_string="counter=2")
+    headers = sign_in(client, "an")
+    client.post("/api/counters/1/open", headers=headers)
+    client.post("/api/tickets", json={"service": "A"})
+    client.post("/api/counters/1/next", headers=headers)
+    client.post("/api/counters/1/finish", headers=headers)
+    assert events(tablet_one, "/rating", "rate") == [{"ticket": 1, "label": "A001"}]
+    assert events(tablet_two, "/rating", "rate") == []
