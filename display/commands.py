@@ -1,0 +1,69 @@
+"""The `build-voice` command: regenerate the committed clip bank after a change of wording.
+
+Registered by the app with `app.cli.add_command(build_voice)`; it needs no app context, so it
+also runs as `python -m display.commands` on a machine where the server is not set up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from display.numbers import LANGUAGES
+from display.voice_bank import build_bank
+
+DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parent.parent / "sounds"
+
+
+@click.command("build-voice")
+@click.option(
+    "--lang",
+    type=click.Choice([*LANGUAGES, "all"]),
+    default="all",
+    show_default=True,
+    help="Language of the bank to build.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_SOUNDS_DIR,
+    show_default=True,
+    help="Sounds folder: clips go to OUT/<lang>/, the chime to OUT/chime.wav.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="KEY",
+    help="Build only this clip key (or 'chime'); repeatable.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Print every clip as it is made.")
+def build_voice(lang: str, out: Path, only: tuple[str, ...], verbose: bool) -> None:
+    """Generate the voice clip bank (espeak-ng through pyttsx3) and the chime."""
+    languages = list(LANGUAGES) if lang == "all" else [lang]
+    failed = False
+    for language in languages:
+        try:
+            report = build_bank(
+                language,
+                out,
+                only=list(only) or None,
+                progress=click.echo if verbose else None,
+            )
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--only") from error
+        click.echo(
+            f"{language}: {len(report.built)} clips built in {report.seconds:.1f} s"
+            f" ({len(report.by_command_line)} by the espeak-ng command line,"
+            f" {report.retries} retries), {len(report.kept)} recordings kept,"
+            f" {report.total_bytes / 1e6:.2f} MB in {report.language_dir}"
+        )
+        for key in report.failed:
+            click.echo(f"{language}: clip {key!r} could not be made", err=True)
+        failed = failed or not report.ok
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    build_voice()

@@ -1,0 +1,357 @@
+"""Generate the clip bank calls are assembled from: `sounds/<lang>/<key>.wav`, `sounds/chime.wav`.
+
+This runs offline, once per change of wording (the bank is committed, so a center without
+espeak-ng still speaks); never in a request. pyttsx3 (libespeak-ng through ctypes) hangs when
+threads share it, so the process has ONE thread that owns the engine and renders one file at a
+time. Every file is checked (it opens, has frames, lasts plausibly long for its text, is not
+silent) and regenerated if bad, then made by the `espeak-ng` command line. Good clips are trimmed
+of silence and levelled, so the words joined in a call sound even.
+
+Replacing a clip by a human recording: record the same words as the manifest's `text`, as a WAV
+of 16-bit PCM, ideally mono at 22050 Hz (stereo and other rates are converted when loaded), with
+no silence before or after the words; save it under the same file name and set the clip's
+`"source"` to `"recording"` in `manifest.json`: `build-voice` then leaves it alone unless it is
+named with `--only`.
+"""
+
+from __future__ import annotations
+
+import array
+import atexit
+import contextlib
+import io
+import json
+import math
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from display.numbers import clip_texts
+from display.speech import FRAME_RATE, pcm_to_wav, read_pcm, rms
+
+VOICES = {"vi": "vi", "en": "en"}
+RATES = {"vi": 145, "en": 150}  # words per minute: slower than espeak's 175, for a noisy hall
+SYNTHESIS_TIMEOUT_S = 20.0
+RMS_FLOOR = 300.0  # below this a clip is an empty or broken render (speech is ~1500-5000)
+TRIM_THRESHOLD = 100  # espeak's silence is exact zeros; speech onsets pass 100 within a ms
+TARGET_RMS = 3300.0  # about -20 dBFS: words, letters and the chime at one loudness
+PEAK_LIMIT = 29000  # about -1 dBFS, so levelling never clips
+CHIME_KEY = "chime"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one `build_bank` run made, for the command's summary and the tests."""
+
+    lang: str
+    language_dir: Path
+    built: tuple[str, ...]
+    failed: tuple[str, ...]
+    kept: tuple[str, ...]  # human recordings left alone
+    by_command_line: tuple[str, ...]  # clips the espeak-ng fallback made
+    retries: int
+    total_bytes: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether every requested clip was made."""
+        return not self.failed
+
+
+class _EngineThread:
+    """The one thread of the process that owns the pyttsx3 engine and renders one file at a time."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[str, str, int, Path, Future[None]]] = queue.Queue()
+        self.broken: str | None = None
+        threading.Thread(target=self._serve, name="voice-bank-tts", daemon=True).start()
+
+    def synthesise(self, text: str, voice: str, rate: int, path: Path) -> None:
+        """Render `text` to `path` on the engine thread; raise RuntimeError if it fails or hangs."""
+        if self.broken:
+            raise RuntimeError(self.broken)
+        future: Future[None] = Future()
+        self._jobs.put((text, voice, rate, path, future))
+        try:
+            future.result(timeout=SYNTHESIS_TIMEOUT_S + 5)
+        except TimeoutError:
+            # The thread may never come back: stop sending it work, the command line takes over.
+            self.broken = f"pyttsx3 hung for {SYNTHESIS_TIMEOUT_S:.0f} s on {text!r}"
+            raise RuntimeError(self.broken) from None
+
+    def _serve(self) -> None:
+        try:
+            import pyttsx3
+            from pyttsx3.drivers import _espeak
+
+            engine = pyttsx3.init("espeak")
+        except Exception as error:  # any failure to start leaves the command-line fallback
+            self.broken = f"pyttsx3 could not start: {error}"
+        finished = threading.Event()
+        if not self.broken:
+            engine.connect("finished-utterance", lambda name, completed: finished.set())
+        voice = ""
+        while True:
+            text, job_voice, rate, path, future = self._jobs.get()
+            if self.broken:
+                future.set_exception(RuntimeError(self.broken))
+                continue
+            try:
+                # The espeak driver runs in RETRIEVAL (asynchronous) mode: settings are queued,
+                # runAndWait returns before the file is written, and its stop() cancels whatever
+                # is queued. So settings are applied straight away and let land (Synchronize),
+                # and the file is ready only when the utterance says it has finished.
+                if job_voice != voice:  # switch only when needed: switches cause empty files
+                    voice = ""
+                    if _espeak.SetVoiceByName(job_voice.encode()) != _espeak.EE_OK:
+                        raise RuntimeError(f"espeak-ng has no voice {job_voice!r}")
+                    voice = job_voice
+                _espeak.SetParameter(_espeak.RATE, rate, 0)
+                _espeak.Synchronize()
+                finished.clear()
+                with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to"
+                    engine.save_to_file(text, str(path))
+                    engine.runAndWait()
+                    if not finished.wait(SYNTHESIS_TIMEOUT_S):
+                        self.broken = f"pyttsx3 never finished {text!r}"
+                        raise RuntimeError(self.broken)
+                _espeak.Synchronize()
+            except Exception as error:
+                voice = ""  # set it again: a failure may leave espeak in any state
+                future.set_exception(error)
+            else:
+                future.set_result(None)
+
+
+_engine_lock = threading.Lock()
+_engine_threads: list[_EngineThread] = []  # at most one, started by the first build
+
+
+def _engine() -> _EngineThread:
+    with _engine_lock:
+        if not _engine_threads:
+            _quiet_pulse()
+            _engine_threads.append(_EngineThread())
+        return _engine_threads[0]
+
+
+def _quiet_pulse() -> None:
+    """Give PulseAudio (loaded by espeak-ng even to write files) a temp folder, removed at exit.
+
+    Without it, every run leaves `/tmp/pulse-*` and `~/.config/pulse` behind.
+    """
+    if "PULSE_RUNTIME_PATH" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="qms-pulse-")
+        os.environ["PULSE_RUNTIME_PATH"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+def synthesise_with_command_line(text: str, voice: str, rate: int, path: Path) -> None:
+    """Render `text` to `path` with the `espeak-ng` program (the fallback to pyttsx3)."""
+    program = shutil.which("espeak-ng")
+    if program is None:
+        raise RuntimeError("espeak-ng is not installed")
+    _quiet_pulse()
+    command = [program, "-b", "1", "-v", voice, "-s", str(rate), "-w", str(path), "--", text]
+    subprocess.run(command, check=True, capture_output=True, timeout=SYNTHESIS_TIMEOUT_S)
+
+
+def speech_problem(pcm: bytes, text: str, lang: str) -> str | None:
+    """Say what is wrong with a trimmed render of `text`, or None when it is plausible."""
+    seconds = len(pcm) / 2 / FRAME_RATE
+    words = [word for word in re.split(r"[\s-]+", text) if word]
+    count = (  # syllables, roughly; Vietnamese writes one per word
+        len(words)
+        if lang == "vi"
+        else sum(max(1, len(re.findall(r"[aeiouy]+", word.lower()))) for word in words)
+    )
+    shortest, longest = 0.08 * count, 0.3 + 0.7 * count
+    if not pcm:
+        return "no sound"
+    if not shortest <= seconds <= longest:
+        return f"{seconds:.2f} s for {count} syllables (expected {shortest:.2f}-{longest:.2f} s)"
+    if (level := rms(pcm)) < RMS_FLOOR:
+        return f"too quiet (RMS {level:.0f})"
+    return None
+
+
+def trim_silence(pcm: bytes) -> bytes:
+    """Cut the silence before and after the words, keeping their edges and fading them."""
+    samples = array.array("h", pcm)
+    loud = [index for index, sample in enumerate(samples) if abs(sample) > TRIM_THRESHOLD]
+    if not loud:
+        return b""
+    start = max(loud[0] - FRAME_RATE * 5 // 1000, 0)
+    end = min(loud[-1] + FRAME_RATE * 30 // 1000, len(samples))
+    clip = samples[start:end]
+    fade_in, fade_out = FRAME_RATE * 3 // 1000, FRAME_RATE * 15 // 1000
+    for index in range(min(fade_in, len(clip))):
+        clip[index] = clip[index] * index // fade_in
+    for index in range(min(fade_out, len(clip))):
+        clip[-1 - index] = clip[-1 - index] * index // fade_out
+    return clip.tobytes()
+
+
+def level(pcm: bytes, target_rms: float = TARGET_RMS) -> bytes:
+    """Scale a clip to the target loudness, never past the peak limit."""
+    samples = array.array("h", pcm)
+    peak = max((abs(sample) for sample in samples), default=0)
+    if not peak:
+        return pcm
+    gain = min(target_rms / rms(pcm), PEAK_LIMIT / peak)
+    return array.array("h", (int(sample * gain) for sample in samples)).tobytes()
+
+
+def chime_pcm() -> bytes:
+    """Synthesise a two-tone "ding-dong" (E5 then C5, bell-like partials, soft decay)."""
+    duration, strikes = 1.7, ((0.0, 659.25), (0.55, 523.25))
+    samples = []
+    for index in range(int(duration * FRAME_RATE)):
+        t = index / FRAME_RATE
+        value = 0.0
+        for start, frequency in strikes:
+            age = t - start
+            if age < 0:
+                continue
+            envelope = (1 - math.exp(-age / 0.004)) * math.exp(-age * 2.8)
+            phase = 2 * math.pi * frequency * age
+            partials = (
+                math.sin(phase)
+                + 0.35 * math.exp(-age * 4) * math.sin(2 * phase)
+                + 0.12 * math.exp(-age * 8) * math.sin(3.01 * phase)
+            )
+            value += envelope * partials
+        samples.append(value)
+    fade = FRAME_RATE * 60 // 1000  # no click when the last ring is cut
+    for index in range(fade):
+        samples[-1 - index] *= index / fade
+    peak = max(abs(sample) for sample in samples)
+    pcm = array.array("h", (int(sample / peak * 20000) for sample in samples)).tobytes()
+    return level(pcm, target_rms=TARGET_RMS * 0.9)  # a bell sounds louder than its RMS says
+
+
+def _write_wav(path: Path, pcm: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(pcm_to_wav(pcm))
+    os.replace(partial, path)
+
+
+def _render_clip(
+    text: str, lang: str, work_dir: Path, retries: int
+) -> tuple[bytes | None, str, int, list[str]]:
+    """Render, check and clean one clip: (pcm or None, engine, attempts, problems)."""
+    problems: list[str] = []
+    attempts = 0
+    engines: list[tuple[str, Callable[[str, str, int, Path], None]]] = [
+        ("pyttsx3", _engine().synthesise),
+        ("espeak-ng", synthesise_with_command_line),
+    ]
+    for name, synthesise in engines:
+        for _ in range(retries):
+            attempts += 1
+            raw = work_dir / f"attempt-{attempts}.wav"
+            try:
+                synthesise(text, VOICES[lang], RATES[lang], raw)
+                pcm = trim_silence(read_pcm(raw))
+            except (OSError, RuntimeError, ValueError, subprocess.SubprocessError) as error:
+                problems.append(f"{name}: {error}")
+                if name == "pyttsx3" and _engine().broken:
+                    break
+                continue
+            problem = speech_problem(pcm, text, lang)
+            if problem is None:
+                return level(pcm), name, attempts, problems
+            problems.append(f"{name}: {problem}")
+    return None, "", attempts, problems
+
+
+def _write_manifest(path: Path, lang: str, clips: dict[str, dict[str, str]]) -> None:
+    manifest = {
+        "language": lang,
+        "voice": f"espeak-ng {VOICES[lang]}, {RATES[lang]} words per minute",
+        "format": "WAV, PCM 16-bit, mono, 22050 Hz; no silence before or after the words",
+        "clips": clips,
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def build_bank(
+    lang: str,
+    out_dir: Path | str,
+    only: list[str] | None = None,
+    *,
+    retries: int = 3,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Generate the clips of `lang` into `out_dir/<lang>/` and the chime into `out_dir/`.
+
+    `only` names the clip keys (and/or "chime") to make; by default every clip except human
+    recordings, and the chime. The manifest always lists every clip of the language.
+    """
+    began = time.monotonic()
+    texts = clip_texts(lang)
+    unknown = sorted(set(only or ()) - set(texts) - {CHIME_KEY})
+    if unknown:
+        raise ValueError(f"unknown clip keys for {lang!r}: {', '.join(unknown)}")
+    sounds_dir = Path(out_dir)
+    language_dir = sounds_dir / lang
+    language_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = language_dir / "manifest.json"
+    clips: dict[str, dict[str, str]] = {}
+    if manifest_path.is_file():
+        clips = json.loads(manifest_path.read_text("utf-8")).get("clips", {})
+    recordings = {key for key, entry in clips.items() if entry.get("source") == "recording"}
+    if only:
+        keys = [key for key in texts if key in only]
+    else:
+        keys = [key for key in texts if key not in recordings]
+    if not only or CHIME_KEY in only:
+        _write_wav(sounds_dir / "chime.wav", chime_pcm())
+    built, failed, by_command_line, retried = [], [], [], 0
+    with tempfile.TemporaryDirectory(prefix="qms-voice-") as work:
+        for key in keys:
+            clip_dir = Path(work) / key
+            clip_dir.mkdir()
+            pcm, engine, attempts, problems = _render_clip(texts[key], lang, clip_dir, retries)
+            retried += attempts - 1
+            if pcm is None:
+                failed.append(key)
+                message = f"{lang}/{key}: FAILED ({'; '.join(problems)})"
+            else:
+                _write_wav(language_dir / f"{key}.wav", pcm)
+                clips[key] = {"file": f"{key}.wav", "text": texts[key], "source": "espeak-ng"}
+                built.append(key)
+                if engine == "espeak-ng":
+                    by_command_line.append(key)
+                message = f"{lang}/{key}: {len(pcm) / 2 / FRAME_RATE:.2f} s ({engine})"
+            if progress:
+                progress(message)
+    # Every key is listed, even one whose file failed; keys a center added are kept after them.
+    listed = {
+        key: {"file": f"{key}.wav", "text": text, "source": "espeak-ng"}
+        | clips.get(key, {})
+        | {"text": text}
+        for key, text in texts.items()
+    }
+    _write_manifest(manifest_path, lang, listed | clips | listed)
+    return BuildReport(
+        lang=lang,
+        language_dir=language_dir,
+        built=tuple(built),
+        failed=tuple(failed),
+        kept=tuple(sorted(recordings - set(keys))),
+        by_command_line=tuple(by_command_line),
+        retries=retried,
+        total_bytes=sum(path.stat().st_size for path in language_dir.iterdir()),
+        seconds=time.monotonic() - began,
+    )
