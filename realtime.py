@@ -7,9 +7,10 @@ that missed an event, or reconnects, is whole again at the next one.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from core.board import board, services_overview
@@ -26,6 +27,8 @@ SERVICES = "services"
 RATE = "rate"
 PRINTER = "printer"
 
+PUBLISHER = "qms.publisher"
+
 socketio = SocketIO()
 
 
@@ -38,6 +41,7 @@ def init_app(app: Flask) -> None:
         ping_interval=10,
         ping_timeout=10,
     )
+    app.extensions[PUBLISHER] = QueuePublisher(app, float(app.config["PUSH_DELAY_S"]))
 
 
 def _async_mode() -> str:
@@ -55,8 +59,6 @@ def _db_and_now() -> tuple[Any, Any]:
 
 
 def _default_service_s() -> int:
-    from flask import current_app
-
     return int(current_app.config["DEFAULT_SERVICE_S"])
 
 
@@ -107,8 +109,45 @@ def publish_call(call: Call, audio_url: str | None) -> None:
     publish_queues()
 
 
+class QueuePublisher:
+    """Coalesces queue changes into one push per short delay.
+
+    At the morning peak every ticket and every call changes the queues; computing and sending
+    the snapshots once per change would cost more than the changes themselves. A `called`
+    event is never delayed: only the board and service snapshots that follow it are.
+    """
+
+    def __init__(self, app: Flask, delay_s: float) -> None:
+        self.app = app
+        self.delay_s = delay_s
+        self.pending = False
+        self.lock = threading.Lock()
+
+    def request(self) -> None:
+        if self.delay_s <= 0:
+            push_snapshots()
+            return
+        with self.lock:
+            if self.pending:
+                return
+            self.pending = True
+        socketio.start_background_task(self._push_later)
+
+    def _push_later(self) -> None:
+        socketio.sleep(self.delay_s)
+        with self.lock:
+            self.pending = False
+        with self.app.app_context():
+            push_snapshots()
+
+
 def publish_queues() -> None:
-    """Push the board to displays and counters and the services to kiosks: queues changed."""
+    """Queues changed: push the board and the services soon (coalesced, see QueuePublisher)."""
+    current_app.extensions[PUBLISHER].request()
+
+
+def push_snapshots() -> None:
+    """Push the board to displays and counters and the services to kiosks, now."""
     database, moment = _db_and_now()
     snapshot = board(database, now=moment)
     socketio.emit(BOARD, snapshot, namespace=DISPLAY)

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "MESSAGE_QUEUE": None,  # "redis://127.0.0.1:6379/0" when several processes serve one center
     "DEFAULT_SERVICE_S": 300,  # service time assumed before a service has history
     "PRINT_TIMEOUT_S": 3.0,
+    "PUSH_DELAY_S": 0.15,  # queue snapshots are coalesced over this delay; calls go at once
     "DEFAULT_PRINTER": "none:",  # printer of a kiosk the center file does not list
     "SOUNDS_DIR": str(ROOT / "sounds"),
     "SESSION_COOKIE_HTTPONLY": True,

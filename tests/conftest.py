@@ -97,6 +97,7 @@ def app(database_path: Path, clock: Clock) -> Iterator[Any]:
             "DATABASE": str(database_path),
             "SECRET_KEY": "test-secret",
             "TICKET_RATE_LIMIT": "off",
+            "PUSH_DELAY_S": 0,
         }
     )
     application.extensions["qms.clock"] = clock

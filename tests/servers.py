@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 30
+last_pid = 0  # the latest gunicorn master's PID, for benchmarks that read its memory
 
 
 def free_port() -> int:
@@ -61,6 +62,8 @@ def gunicorn(database: Path, log: Path, **environment: str) -> Iterator[str]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    global last_pid
+    last_pid = process.pid
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process, log)

@@ -98,3 +98,22 @@ def test_rating_tablets_hear_only_their_counter(app: Any, client: Any) -> None:
     client.post("/api/counters/1/finish", headers=headers)
     assert events(tablet_one, "/rating", "rate") == [{"ticket": 1, "label": "A001"}]
     assert events(tablet_two, "/rating", "rate") == []
+
+
+def test_queue_changes_are_coalesced_into_few_pushes(app: Any, client: Any) -> None:
+    import time
+
+    app.config["PUSH_DELAY_S"] = 0.05
+    app.extensions["qms.publisher"].delay_s = 0.05
+    kiosk = socketio.test_client(app, namespace="/kiosk", flask_test_client=client)
+    kiosk.get_received("/kiosk")
+    for _ in range(5):
+        client.post("/api/tickets", json={"service": "A"})
+    deadline = time.monotonic() + 5
+    pushes: list[Any] = []
+    while not pushes and time.monotonic() < deadline:
+        time.sleep(0.02)
+        pushes = events(kiosk, "/kiosk", "services")
+    assert 1 <= len(pushes) < 5
+    assert {s["code"]: s["waiting"] for s in pushes[-1]}["A"] == 5
+    kiosk.disconnect(namespace="/kiosk")

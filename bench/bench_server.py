@@ -1,0 +1,199 @@
+"""Server benchmarks on 127.0.0.1 against gunicorn as a center runs it (design.md section 8):
+
+- tickets issued per second with 8 keep-alive HTTP clients (no printer);
+- issue latency p50/p99 at a paced 50 tickets/s, printing to a `dummy:` printer;
+- "next" pressed -> `called` received by every one of N display sockets, p50/p99;
+- the server's memory (RSS) with those sockets connected.
+
+Run: .venv/bin/python bench/bench_server.py [--displays 300] [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.display_sockets import DisplayFleet  # noqa: E402
+from tests.servers import ROOT, flask_command, gunicorn  # noqa: E402
+
+PASSWORD = "bench-password-1"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+class Client:
+    """A keep-alive HTTP client with the session cookie and CSRF header once signed in."""
+
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        self.headers = {"Content-Type": "application/json"}
+
+    def send(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
+        self.connection.request(method, path, json.dumps(body or {}), self.headers)
+        response = self.connection.getresponse()
+        text = response.read()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.headers["Cookie"] = cookie.split(";")[0]
+        return response.status, json.loads(text) if text else None
+
+    def sign_in(self, username: str) -> None:
+        _, answer = self.send("POST", "/api/session", {"username": username, "password": PASSWORD})
+        assert answer is not None
+        self.headers["X-CSRF-Token"] = answer["csrf_token"]
+
+
+def throughput(base: str, seconds: float, clients: int = 8) -> float:
+    counts = [0] * clients
+    deadline = time.perf_counter() + seconds
+
+    def run(index: int) -> None:
+        client = Client(base)
+        while time.perf_counter() < deadline:
+            status, _ = client.send("POST", "/api/tickets", {"service": "A"})
+            counts[index] += status == 201
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def paced_latency(base: str, rate: float, count: int) -> list[float]:
+    client = Client(base)
+    latencies = []
+    start = time.perf_counter()
+    for index in range(count):
+        pause = start + index / rate - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        began = time.perf_counter()
+        status, answer = client.send("POST", "/api/tickets", {"service": "B", "kiosk": "k1"})
+        latencies.append(time.perf_counter() - began)
+        assert status == 201 and answer and answer["print"]["status"] == "printed", answer
+    return latencies
+
+
+def call_latency(base: str, fleet: DisplayFleet, calls: int) -> tuple[list[float], int]:
+    """Press "next" `calls` times; the delays until each display got each call, and misses."""
+    clerk = Client(base)
+    clerk.sign_in("bench")
+    clerk.send("POST", "/api/counters/1/open")
+    for _ in range(calls):
+        clerk.send("POST", "/api/tickets", {"service": "C"})
+    time.sleep(0.5)
+    latencies: list[float] = []
+    missed = 0
+    for seq in range(1, calls + 1):
+        pressed = time.perf_counter()
+        status, answer = clerk.send("POST", "/api/counters/1/next")
+        assert status == 200, answer
+        arrivals = fleet.wait_for(seq)
+        missed += fleet.count - len(arrivals)
+        latencies.extend(arrival - pressed for arrival in arrivals)
+        clerk.send("POST", "/api/counters/1/finish")
+        time.sleep(0.2)
+    return latencies, missed
+
+
+def worker_rss_mb(master_pid: int) -> float:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    total = 0
+    for pid in [master_pid, *map(int, children)]:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total = max(total, int(line.split()[1]))
+    return total / 1024
+
+
+BENCH_CENTER = """
+[center]
+name = "Bench"
+[[departments]]
+code = "TP"
+name = "Tư pháp"
+[[services]]
+code = "A"
+name = "Hộ tịch"
+department = "TP"
+[[services]]
+code = "B"
+name = "Chứng thực bản sao, chữ ký, hợp đồng giao dịch"
+department = "TP"
+[[services]]
+code = "C"
+name = "Lý lịch tư pháp"
+department = "TP"
+[[counters]]
+number = 1
+services = ["C"]
+[[kiosks]]
+id = "k1"
+printer = "dummy:"
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--displays", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--worker-class", default="gevent")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        center = Path(folder) / "bench.toml"
+        center.write_text(BENCH_CENTER)
+        flask_command(database, "load-config", str(center))
+        flask_command(database, "create-user", "bench", "--role", "clerk", "--password", PASSWORD)
+        with gunicorn(
+            database, Path(folder) / "gunicorn.log", QMS_WORKER_CLASS=options.worker_class
+        ) as base:
+            from tests import servers
+
+            master = servers.last_pid
+            print(f"server: gunicorn {options.worker_class}, 1 worker, {ROOT.name}, 2 cores")
+            rate = throughput(base, options.seconds)
+            print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
+            paced = paced_latency(base, 50, int(50 * options.seconds))
+            print(
+                f"issue + print to dummy at 50/s: p50 {percentile(paced, 0.5) * 1000:.1f} ms, "
+                f"p99 {percentile(paced, 0.99) * 1000:.1f} ms ({len(paced)} tickets)"
+            )
+            idle_rss = worker_rss_mb(master)
+            fleet = DisplayFleet(base, options.displays)
+            fleet.start()
+            rss = worker_rss_mb(master)
+            latencies, missed = call_latency(base, fleet, options.calls)
+            print(
+                f"next -> called on {options.displays} displays: "
+                f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
+                f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+                f"max {max(latencies) * 1000:.1f} ms ({options.calls} calls, "
+                f"{len(latencies)} deliveries, {missed} missed)"
+            )
+            print(
+                f"server RSS: {idle_rss:.0f} MB idle, {rss:.0f} MB with "
+                f"{options.displays} display sockets"
+            )
+            fleet.stop()
+
+
+if __name__ == "__main__":
+    main()

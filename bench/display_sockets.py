@@ -1,0 +1,84 @@
+"""Many hall displays at once, for the benchmarks: raw Engine.IO v4 / Socket.IO v5 clients on
+one asyncio loop (simple-websocket's AioClient), each timestamping the `called` events it gets.
+
+One loop in its own thread keeps the measuring side cheap: 300 client threads, or 300 full
+python-socketio clients, would contend for the GIL and inflate what is measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import defaultdict
+
+from simple_websocket import AioClient
+
+
+class DisplayFleet:
+    """N display sockets on /display; `arrivals[seq]` lists the receive times of a call."""
+
+    def __init__(self, base_url: str, count: int, namespace: str = "/display") -> None:
+        self.url = base_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        self.count = count
+        self.namespace = namespace
+        self.arrivals: dict[int, list[float]] = defaultdict(list)
+        self.connected = 0
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self, timeout_s: float = 60) -> None:
+        self._thread.start()
+        if not self._ready.wait(timeout_s):
+            raise RuntimeError(f"only {self.connected} of {self.count} displays connected")
+
+    def stop(self) -> None:
+        if self._loop and self._stop:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=10)
+
+    def wait_for(self, seq: int, timeout_s: float = 10) -> list[float]:
+        """Block until every display has received call `seq`; return their receive times."""
+        deadline = time.monotonic() + timeout_s
+        while len(self.arrivals[seq]) < self.count and time.monotonic() < deadline:
+            time.sleep(0.002)
+        return list(self.arrivals[seq])
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        tasks = []
+        for _ in range(self.count):
+            tasks.append(asyncio.create_task(self._display()))
+            await asyncio.sleep(0.002)  # a gentle ramp, as screens switching on
+        await self._stop.wait()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _display(self) -> None:
+        socket = await AioClient.connect(self.url)
+        prefix = f"42{self.namespace},"
+        try:
+            await socket.receive()  # Engine.IO open packet
+            await socket.send(f"40{self.namespace},")
+            while True:
+                packet = await socket.receive()
+                if packet == "2":
+                    await socket.send("3")
+                elif packet.startswith(f"40{self.namespace},"):
+                    self.connected += 1
+                    if self.connected == self.count:
+                        self._ready.set()
+                elif packet.startswith(prefix) and packet[len(prefix) :].startswith('["called"'):
+                    received = time.perf_counter()
+                    payload = json.loads(packet[len(prefix) :])[1]
+                    self.arrivals[payload["seq"]].append(received)
+        finally:
+            await socket.close()
