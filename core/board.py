@@ -34,19 +34,15 @@ def latest_seq(db: Database) -> int:
 def board(db: Database, *, now: datetime) -> dict[str, Any]:
     """The hall display's snapshot: the seq of the latest call, the last calls, who waits."""
     day = get_center(db).day(now)
-    calls: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    for row in db.query(
-        "SELECT seq, ticket, label, counter, service, priority, at FROM calls WHERE day = ?"
-        " ORDER BY seq DESC LIMIT ?",
-        [day, BOARD_CALLS * 4],
-    ):
-        if row["ticket"] in seen:  # a recall moves the ticket up; it is shown once
-            continue
-        seen.add(row["ticket"])
-        calls.append({key: row[key] for key in ("label", "counter", "service", "priority", "at")})
-        if len(calls) == BOARD_CALLS:
-            break
+    calls = [
+        {key: row[key] for key in ("label", "counter", "service", "priority", "at")}
+        # a recall moves its ticket up: each ticket is shown once, at its latest call
+        for row in db.query(
+            "SELECT label, counter, service, priority, at FROM calls WHERE seq IN"
+            " (SELECT max(seq) FROM calls WHERE day = ? GROUP BY ticket) ORDER BY seq DESC LIMIT ?",
+            [day, BOARD_CALLS],
+        )
+    ]
     return {"seq": latest_seq(db), "calls": calls, "waiting": waiting_counts(db, day)}
 
 

@@ -74,9 +74,9 @@ def _claim(
     db: Database, ticket_id: int, counter: int, clerk: str, now: datetime, statuses: str
 ) -> Ticket | None:
     cursor = db.execute(
-        "UPDATE tickets SET status = 'called', called_at = ?, started_at = NULL, counter = ?,"
-        f" clerk = ?, call_count = call_count + 1 WHERE id = ? AND status IN ({statuses})"
-        " RETURNING *",
+        "UPDATE tickets SET status = 'called', called_at = ?, started_at = NULL,"
+        " finished_at = NULL, counter = ?, clerk = ?, call_count = call_count + 1"
+        f" WHERE id = ? AND status IN ({statuses}) RETURNING *",
         [timestamp(now), counter, clerk, ticket_id],
     )
     return ticket_from_cursor(cursor)

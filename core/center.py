@@ -106,7 +106,7 @@ def get_kiosk(db: Database, kiosk_id: str) -> dict[str, Any] | None:
 
 
 def load_center(
-    db: Database, data: dict[str, Any], *, check_printer: Callable[[str], None] | None = None
+    db: Database, data: dict[str, Any], *, check_printer: Callable[[str], object] | None = None
 ) -> dict[str, int]:
     """Replace the center's configuration by a parsed center file; all or nothing.
 
@@ -120,6 +120,7 @@ def load_center(
         for key, value in center["settings"].items():
             db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
         _replace_priority_categories(db, center["priority_categories"])
+        db.execute("DELETE FROM counter_services")  # before services go: rows point at them
         _replace_departments_and_services(db, center["departments"], center["services"])
         _replace_counters(db, center["counters"])
         db.execute("DELETE FROM kiosks")
@@ -201,7 +202,6 @@ def _replace_departments_and_services(
 
 
 def _replace_counters(db: Database, counters: list[dict[str, Any]]) -> None:
-    db.execute("DELETE FROM counter_services")
     for counter in counters:
         db.execute(
             "INSERT INTO counters (number, name) VALUES (?, ?)"

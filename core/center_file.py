@@ -22,7 +22,7 @@ PAPERS = ("80mm", "58mm")
 
 
 def validate_center_file(
-    data: dict[str, Any], *, check_printer: Callable[[str], None] | None = None
+    data: dict[str, Any], *, check_printer: Callable[[str], object] | None = None
 ) -> dict[str, Any]:
     """Check a parsed center file whole; return its normalised parts or raise CenterFileError."""
     known_tables = {
@@ -47,7 +47,7 @@ def validate_center_file(
     categories, max_in_row = _priority(data.get("priority", {}))
     settings["priority_max_in_row"] = str(max_in_row)
     if "announcement" in data:
-        settings["json:announcement"] = json.dumps(_table(data["announcement"], "[announcement]"))
+        settings["json:announcement"] = json.dumps(_announcement(data["announcement"]))
     return {
         "settings": settings,
         "departments": departments,
@@ -194,7 +194,7 @@ def _counters(value: Any, services: list[str]) -> list[dict[str, Any]]:
     return result
 
 
-def _kiosks(value: Any, check_printer: Callable[[str], None] | None) -> list[dict[str, Any]]:
+def _kiosks(value: Any, check_printer: Callable[[str], object] | None) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise CenterFileError("[[kiosks]] must be an array of tables.")
     seen: set[str] = set()
@@ -245,3 +245,24 @@ def _priority(value: Any) -> tuple[list[dict[str, Any]], int]:
         seen.add(code)
         _text(category, "name", f"{where} (code {code!r})")
     return categories, max_in_row
+
+
+def _announcement(value: Any) -> dict[str, Any]:
+    announcement = _table(value, "[announcement]")
+    unknown = sorted(set(announcement) - {"language", "template", "repeat"})
+    if unknown:
+        raise CenterFileError(f"[announcement]: unknown key(s) {unknown}.")
+    if announcement.get("language", "vi") not in LANGUAGES:
+        raise CenterFileError(f"[announcement]: language must be one of {list(LANGUAGES)}.")
+    repeat = announcement.get("repeat", 2)
+    if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= 5:
+        raise CenterFileError("[announcement]: repeat must be 1 to 5.")
+    template = announcement.get("template")
+    if template is not None and not (
+        isinstance(template, str)
+        or (isinstance(template, list) and all(isinstance(token, str) for token in template))
+    ):
+        raise CenterFileError(
+            '[announcement]: template must be a text like "intro {label} to_counter {counter}".'
+        )
+    return announcement

@@ -109,24 +109,23 @@ def _waiting_before(
     issued_at: str | None = None,
     ticket_id: int = 0,
 ) -> int:
-    """Waiting tickets of the service that will be served before one of this priority.
+    """Waiting tickets of the queue that will be served before one of this priority.
 
     Priority tickets pass regular ones; among equals the older goes first. A ticket not yet
     issued (issued_at None) comes after every waiting ticket of its rank.
     """
-    before = "" if issued_at is None else " AND (issued_at < ? OR (issued_at = ? AND id < ?))"
-    params: list[Any] = [queue, day] + (
-        [] if issued_at is None else [issued_at, issued_at, ticket_id]
-    )
-    waiting = "SELECT count(*) FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
-    if priority is None:
-        sql = (
-            f"SELECT ({waiting} AND priority IS NOT NULL)"
-            f" + ({waiting} AND priority IS NULL{before})"
-        )
-        params = [queue, day] + params
+    sql = "SELECT count(*) FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
+    params: list[Any] = [queue, day]
+    if issued_at is None:
+        if priority is not None:
+            sql += " AND priority IS NOT NULL"
     else:
-        sql = f"{waiting} AND priority IS NOT NULL{before}"
+        earlier = "(issued_at < ? OR (issued_at = ? AND id < ?))"
+        params += [issued_at, issued_at, ticket_id]
+        if priority is None:
+            sql += f" AND (priority IS NOT NULL OR {earlier})"
+        else:
+            sql += f" AND priority IS NOT NULL AND {earlier}"
     return int(db.execute(sql, params).fetchone()[0])
 
 

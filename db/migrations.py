@@ -103,7 +103,8 @@ CREATE TABLE tickets (
     predicted_wait_s INTEGER,
     UNIQUE (service, day, number)
 );
-CREATE INDEX tickets_waiting ON tickets(queue, day, status, issued_at);
+CREATE INDEX tickets_waiting ON tickets(queue, day, priority, issued_at)
+    WHERE status = 'waiting';
 CREATE INDEX tickets_day ON tickets(day);
 CREATE INDEX tickets_done ON tickets(queue, finished_at) WHERE status = 'done';
 CREATE INDEX tickets_label ON tickets(day, label);
@@ -130,6 +131,7 @@ CREATE TABLE calls (
     at TEXT NOT NULL
 );
 CREATE INDEX calls_service ON calls(service, day, seq);
+CREATE INDEX calls_day ON calls(day, ticket);
 CREATE TABLE counter_events (
     id INTEGER PRIMARY KEY,
     counter INTEGER NOT NULL REFERENCES counters(number),
