@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from display import voice_bank
+from display import tts, voice_bank
 from display.commands import build_voice
 from display.numbers import clip_texts
 from display.speech import read_pcm, rms
@@ -98,7 +98,7 @@ def test_a_whole_build_keeps_human_recordings_and_writes_the_chime(tmp_path: Pat
 def test_the_command_line_takes_over_when_pyttsx3_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(voice_bank, "_engine", BrokenEngine)
+    monkeypatch.setattr(voice_bank, "engine", BrokenEngine)
     report = build_bank("vi", tmp_path, only=["digit_0", "number_12"])
     assert report.ok and report.by_command_line == ("digit_0", "number_12")
     assert 0.4 < clip_seconds(tmp_path / "vi" / "number_12.wav") < 1.2
@@ -106,7 +106,7 @@ def test_the_command_line_takes_over_when_pyttsx3_fails(
 
 def test_the_engine_thread_applies_each_job_s_voice_and_rate(tmp_path: Path) -> None:
     """pyttsx3's espeak driver is asynchronous: settings sent too early are cancelled."""
-    engine = voice_bank._engine()
+    engine = tts.engine()
     jobs = [("vi", 145), ("en", 145), ("vi", 220), ("en", 220)] * 3
     lengths: dict[tuple[str, int], list[float]] = {}
     for index, (voice, rate) in enumerate(jobs):
