@@ -26,6 +26,7 @@ BOARD = "board"
 SERVICES = "services"
 RATE = "rate"
 PRINTER = "printer"
+PRINT = "print"
 
 PUBLISHER = "qms.publisher"
 
@@ -77,8 +78,10 @@ def counter_connected(_auth: Any = None) -> None:
 
 
 @socketio.on("connect", namespace=KIOSK)
-def kiosk_connected(_auth: Any = None) -> None:
+def kiosk_connected(auth: Any = None) -> None:
     database, moment = _db_and_now()
+    if isinstance(auth, dict) and "agent" in auth:
+        _join_as_print_agent(database, auth)
     emit(SERVICES, services_overview(database, now=moment, default_service_s=_default_service_s()))
 
 
@@ -89,6 +92,34 @@ def rating_connected(_auth: Any = None) -> None:
         raise ConnectionRefusedError("say which counter: ?counter=<number>")
     join_room(f"counter:{int(counter)}")
     emit("state", {"counter": int(counter)})
+
+
+# The kiosks whose print agent is connected to this process, by socket id.
+print_agents: dict[str, str] = {}
+
+
+def _join_as_print_agent(database: Any, auth: dict[str, Any]) -> None:
+    """A kiosk PC's print agent joins its kiosk's room; it must bring a staff token."""
+    from core.users import user_for_token
+
+    kiosk, token = str(auth.get("agent", "")), str(auth.get("token", ""))
+    if not kiosk or user_for_token(database, token) is None:
+        raise ConnectionRefusedError("a print agent needs its kiosk id and a valid token")
+    join_room(f"agent:{kiosk}")
+    print_agents[request.sid] = kiosk  # type: ignore[attr-defined]
+
+
+@socketio.on("disconnect", namespace=KIOSK)
+def kiosk_disconnected(*_reason: Any) -> None:
+    print_agents.pop(request.sid, None)  # type: ignore[attr-defined]
+
+
+def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:
+    """Hand an encoded ticket to the kiosk's print agent; False when none is connected."""
+    if kiosk not in print_agents.values():
+        return False
+    socketio.emit(PRINT, job, namespace=KIOSK, to=f"agent:{kiosk}")
+    return True
 
 
 def called_payload(call: Call, audio_url: str | None) -> dict[str, Any]:

@@ -99,6 +99,7 @@ def register_adapters(app: Flask) -> None:
         default_printer=app.config["DEFAULT_PRINTER"],
         timeout_s=float(app.config["PRINT_TIMEOUT_S"]),
         on_status=realtime.publish_printer_status,
+        to_agent=realtime.send_print_job,
     )
     app.extensions["qms.call_audio"] = CallAudio(Path(app.config["SOUNDS_DIR"]))
 

@@ -54,3 +54,9 @@ class Rating(Body):
 
 class Cancel(Body):
     reason: ShortText
+
+
+class PrinterReport(Body):
+    ok: bool
+    ticket: int | None = Field(None, ge=1, description="The ticket printed, if the report is one.")
+    reason: ShortText | None = None

@@ -45,3 +45,21 @@ def ticket_events(db: Database, ticket_id: int) -> list[dict[str, Any]]:
         [ticket_id],
     )
     return [{**row, "data": json.loads(row["data"]) if row["data"] else None} for row in rows]
+
+
+def record_print(
+    db: Database,
+    ticket_id: int,
+    *,
+    kiosk: str | None,
+    printer: str,
+    ok: bool,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """Log how a ticket printed, so printer trouble shows up in the admin's view."""
+    db.execute(
+        "INSERT INTO print_jobs (ticket, kiosk, printer, ok, reason, at)"
+        " SELECT id, ?, ?, ?, ?, ? FROM tickets WHERE id = ?",
+        [kiosk, printer, int(ok), reason, timestamp(now), ticket_id],
+    )

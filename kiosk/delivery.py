@@ -8,6 +8,7 @@ loses the ticket, never holds a database transaction, and never holds the answer
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -21,8 +22,9 @@ from core.center import (
     list_departments,
     list_priority_categories,
 )
+from core.events import record_print
 from core.models import Issued, parse_timestamp, timestamp
-from kiosk.printing import parse_printer_url, print_ticket
+from kiosk.printing import encode_ticket, parse_printer_url, print_ticket
 from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
 
 log = logging.getLogger(__name__)
@@ -54,12 +56,19 @@ class TicketDelivery:
     """Prints issued tickets on their kiosk's printer; the app keeps one in its extensions."""
 
     def __init__(
-        self, *, public_url: str, default_printer: str, timeout_s: float, on_status: Any = None
+        self,
+        *,
+        public_url: str,
+        default_printer: str,
+        timeout_s: float,
+        on_status: Callable[[str | None, dict[str, Any]], None] | None = None,
+        to_agent: Callable[[str, dict[str, Any]], bool] | None = None,
     ) -> None:
         self.public_url = public_url
         self.default_printer = default_printer
         self.timeout_s = timeout_s
         self.on_status = on_status
+        self.to_agent = to_agent
 
     def printout(self, db: Database, issued: Issued, track_url: str) -> TicketPrintout:
         center = get_center(db)
@@ -102,23 +111,48 @@ class TicketDelivery:
         printer = config["printer"] if config else self.default_printer
         paper_width = PAPER_WIDTHS[config["paper"] if config else "80mm"]
         try:
-            prints = parse_printer_url(printer).prints
+            target = parse_printer_url(printer)
         except ValueError:  # a mistyped URL: print_ticket answers it as a failure to show
-            prints = True
-        if not prints:
+            target = None
+        if target is not None and not target.prints:
             return {"status": "skipped", "reason": "kiosk_has_no_printer"}
         image = render_ticket(self.printout(db, issued, track_url), width_px=paper_width)
+        if target is not None and target.via_agent and kiosk:
+            return self._hand_to_agent(kiosk, issued, image)
         result = print_ticket(printer, image, timeout_s=self.timeout_s)
-        at = timestamp(now)
-        db.execute(
-            "INSERT INTO print_jobs (ticket, kiosk, printer, ok, reason, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [issued.ticket.id, kiosk, printer, int(result.ok), result.reason, at],
+        record_print(
+            db,
+            issued.ticket.id,
+            kiosk=kiosk,
+            printer=printer,
+            ok=result.ok,
+            reason=result.reason,
+            now=now,
         )
         if not result.ok:
             log.warning(
                 "kiosk %s: printing %s failed: %s", kiosk, issued.ticket.label, result.reason
             )
         if self.on_status is not None:
-            self.on_status(kiosk, {"ok": result.ok, "reason": result.reason, "at": at})
+            self.on_status(
+                kiosk,
+                {
+                    "ok": result.ok,
+                    "reason": result.reason,
+                    "ticket": issued.ticket.id,
+                    "at": timestamp(now),
+                },
+            )
         return {"status": "printed" if result.ok else "failed", "reason": result.reason}
+
+    def _hand_to_agent(self, kiosk: str, issued: Issued, image: Any) -> dict[str, Any]:
+        """Send the encoded job to the kiosk PC's print agent; it reports the outcome itself."""
+        job = {
+            "ticket": issued.ticket.id,
+            "label": issued.ticket.label,
+            "data": encode_ticket(image),
+        }
+        if self.to_agent is None or not self.to_agent(kiosk, job):
+            log.warning("kiosk %s: no print agent connected for %s", kiosk, issued.ticket.label)
+            return {"status": "failed", "reason": "print agent not connected"}
+        return {"status": "sent", "reason": None}

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 ACCEPTED_FORMS = (
-    "dummy:, none:, file:///path, tcp://host[:port], usb://VID:PID[?in_ep=0x82&out_ep=0x01], "
-    "serial:///dev/ttyUSB0[?baudrate=9600], cups://queue"
+    "dummy:, none:, agent:, file:///path, tcp://host[:port], "
+    "usb://VID:PID[?in_ep=0x82&out_ep=0x01], serial:///dev/ttyUSB0[?baudrate=9600], cups://queue"
 )
 DEFAULT_TCP_PORT = 9100
 DEFAULT_BAUDRATE = 9600
@@ -39,6 +39,11 @@ class PrinterTarget:
     def prints(self) -> bool:
         """Tell whether this kiosk prints at all (`none:` is a paperless kiosk)."""
         return self.scheme != "none"
+
+    @property
+    def via_agent(self) -> bool:
+        """Tell whether the kiosk's own PC prints, through `flask print-agent` (`agent:`)."""
+        return self.scheme == "agent"
 
 
 def _bad_url(url: str, problem: str) -> ValueError:
@@ -141,7 +146,7 @@ def parse_printer_url(url: str) -> PrinterTarget:
     text = url.strip()
     scheme, separator, rest = text.partition(":")
     scheme = scheme.lower()
-    if scheme in ("dummy", "none") and separator:
+    if scheme in ("dummy", "none", "agent") and separator:
         if rest not in ("", "//"):
             raise _bad_url(url, f"{scheme}: takes nothing after the colon")
         return PrinterTarget(scheme, text)

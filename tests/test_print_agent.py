@@ -1,0 +1,100 @@
+"""The print agent on a kiosk PC: the server hands it each ticket of its kiosk, it prints on its
+own printer (a fake network printer here) and reports back; without an agent the ticket stands."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kiosk.agent import PrintAgent
+from tests.escpos_raster import decode_raster
+from tests.printer_fake import FakeNetworkPrinter
+from tests.servers import flask_command, gunicorn
+
+AGENT_CENTER = """
+[center]
+name = "Agent"
+[[departments]]
+code = "TP"
+name = "Tư pháp"
+[[services]]
+code = "A"
+name = "Hộ tịch"
+department = "TP"
+[[counters]]
+number = 1
+services = ["A"]
+[[kiosks]]
+id = "k1"
+printer = "agent:"
+"""
+
+
+def issue(base: str) -> dict:
+    request = urllib.request.Request(
+        base + "/api/tickets",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"service": "A", "kiosk": "k1"}).encode(),
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def print_jobs(database: Path, count: int, timeout_s: float = 10) -> list[tuple]:
+    deadline = time.monotonic() + timeout_s
+    rows: list[tuple] = []
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as connection:
+            rows = connection.execute(
+                "SELECT ticket, kiosk, printer, ok FROM print_jobs ORDER BY id"
+            ).fetchall()
+        if len(rows) >= count:
+            break
+        time.sleep(0.05)
+    return rows
+
+
+@pytest.mark.slow
+def test_the_agent_prints_its_kiosks_tickets_and_reports_back(tmp_path: Path) -> None:
+    database = tmp_path / "qms.db"
+    center = tmp_path / "center.toml"
+    center.write_text(AGENT_CENTER)
+    flask_command(database, "load-config", str(center))
+    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    with gunicorn(database, tmp_path / "gunicorn.log") as base:
+        alone = issue(base)
+        assert alone["label"] == "A001"
+        assert alone["print"] == {"status": "failed", "reason": "print agent not connected"}
+
+        with FakeNetworkPrinter() as printer:
+            agent = PrintAgent(base, "k1", printer.url, token, timeout_s=5)
+            runner = threading.Thread(target=agent.run, kwargs={"until": time.monotonic() + 20})
+            runner.start()
+            assert agent.ready.wait(10), "the agent did not join"
+            answer = issue(base)
+            assert answer["print"] == {"status": "sent", "reason": None}
+            jobs = printer.wait_for_jobs(1, timeout_s=10)
+            agent.stop()
+            runner.join(timeout=30)
+        assert len(jobs) == 1
+        ticket = decode_raster(jobs[0])
+        assert ticket.width == 576 and ticket.height > 500
+        assert (answer["id"], "k1", "agent:", 1) in print_jobs(database, 1)
+
+
+def test_an_agent_without_a_valid_token_is_refused(tmp_path: Path) -> None:
+    from realtime import socketio
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "q.db"), "SECRET_KEY": "t"})
+    refused = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "token": "x"})
+    assert not refused.is_connected("/kiosk")
+    kiosk = socketio.test_client(app, namespace="/kiosk")
+    assert kiosk.is_connected("/kiosk")
