@@ -52,6 +52,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("QMS")
     if test_config:
         app.config.from_mapping(test_config)
+    # "off" is for benchmarks and load tests: it lifts the per-address limits of the public doors.
+    app.config["RATELIMIT_ENABLED"] = str(app.config["TICKET_RATE_LIMIT"]).strip() != "off"
     database = Path(app.config["DATABASE"])
     if not database.is_absolute():
         app.config["DATABASE"] = str(ROOT / database)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.center import get_center, list_departments, list_services
+from core.rows import rows
+from core.schedule import holiday_dates, opening_spans
 from core.tickets import DEFAULT_SERVICE_S, estimate_wait_s, is_within_hours
 
 BOARD_CALLS = 8
@@ -18,7 +20,8 @@ BOARD_CALLS = 8
 def waiting_counts(db: Database, day: str) -> dict[str, int]:
     """Tickets waiting today, per service queue (every enabled service, zeros included)."""
     counts = {service.code: 0 for service in list_services(db) if service.enabled}
-    for row in db.query(
+    for row in rows(
+        db,
         "SELECT queue, count(*) AS n FROM tickets WHERE day = ? AND status = 'waiting'"
         " GROUP BY queue",
         [day],
@@ -37,7 +40,8 @@ def board(db: Database, *, now: datetime) -> dict[str, Any]:
     calls = [
         {key: row[key] for key in ("label", "counter", "service", "priority", "at")}
         # a recall moves its ticket up: each ticket is shown once, at its latest call
-        for row in db.query(
+        for row in rows(
+            db,
             "SELECT label, counter, service, priority, at FROM calls WHERE seq IN"
             " (SELECT max(seq) FROM calls WHERE day = ? GROUP BY ticket) ORDER BY seq DESC LIMIT ?",
             [day, BOARD_CALLS],
@@ -55,15 +59,16 @@ def services_overview(
     waiting = waiting_counts(db, day)
     issued = {
         row["service"]: row["last_number"]
-        for row in db.query("SELECT service, last_number FROM sequences WHERE day = ?", [day])
+        for row in rows(db, "SELECT service, last_number FROM sequences WHERE day = ?", [day])
     }
     departments = {department.code: department for department in list_departments(db)}
+    holidays, today = holiday_dates(db), now.astimezone(center.zone).date()
     overview = []
     for service in list_services(db):
         if not service.enabled:
             continue
         closed_reason = None
-        if not is_within_hours(service, center.zone, now):
+        if not is_within_hours(service, center.zone, now, holidays=holidays):
             closed_reason = "hours"
         elif service.daily_quota is not None and issued.get(service.code, 0) >= service.daily_quota:
             closed_reason = "quota_reached"
@@ -82,7 +87,11 @@ def services_overview(
                 ),
                 "is_open": closed_reason is None,
                 "closed_reason": closed_reason,
-                "hours": [f"{start}-{end}" for start, end in service.hours],
+                "hours": [
+                    f"{start}-{end}"
+                    for start, end in opening_spans(service.hours, service.week, today, holidays)
+                    or ()
+                ],
             }
         )
     return overview

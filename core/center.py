@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from core.errors import CenterFileError, NotFound
 from core.models import Center, Counter, CounterStatus, Department, Service
+from core.rows import rows
 from core.transaction import immediate
 
 DEFAULT_CENTER = {
@@ -27,7 +28,7 @@ DEFAULT_CENTER = {
 
 def get_center(db: Database) -> Center:
     """The center's settings, with defaults for what was never set."""
-    stored = {row["key"]: row["value"] for row in db.query("SELECT key, value FROM settings")}
+    stored = {row["key"]: row["value"] for row in rows(db, "SELECT key, value FROM settings")}
     values = {**DEFAULT_CENTER, **stored}
     max_in_row = int(values["priority_max_in_row"])
     return Center(
@@ -41,40 +42,40 @@ def get_center(db: Database) -> Center:
 
 def get_setting(db: Database, key: str, default: Any = None) -> Any:
     """A JSON setting (announcement options and the like), or the default."""
-    for row in db.query("SELECT value FROM settings WHERE key = ?", [f"json:{key}"]):
+    for row in rows(db, "SELECT value FROM settings WHERE key = ?", [f"json:{key}"]):
         return json.loads(row["value"])
     return default
 
 
 def list_departments(db: Database) -> list[Department]:
-    rows = db.query("SELECT code, name, name_en FROM departments ORDER BY position")
-    return [Department(**row) for row in rows]
+    found = rows(db, "SELECT code, name, name_en FROM departments ORDER BY position")
+    return [Department(**row) for row in found]
 
 
 def list_services(db: Database) -> list[Service]:
-    return [Service.from_row(row) for row in db.query("SELECT * FROM services ORDER BY position")]
+    return [Service.from_row(row) for row in rows(db, "SELECT * FROM services ORDER BY position")]
 
 
 def get_service(db: Database, code: str) -> Service:
-    for row in db.query("SELECT * FROM services WHERE code = ?", [code]):
+    for row in rows(db, "SELECT * FROM services WHERE code = ?", [code]):
         return Service.from_row(row)
     raise NotFound(f"No service with code {code!r}.")
 
 
 def list_counters(db: Database) -> list[Counter]:
     services: dict[int, list[str]] = {}
-    for row in db.query("SELECT counter, service FROM counter_services ORDER BY counter, rank"):
+    for row in rows(db, "SELECT counter, service FROM counter_services ORDER BY counter, rank"):
         services.setdefault(row["counter"], []).append(row["service"])
     return [
         _counter(row, services.get(row["number"], []))
-        for row in db.query("SELECT * FROM counters ORDER BY number")
+        for row in rows(db, "SELECT * FROM counters ORDER BY number")
     ]
 
 
 def get_counter(db: Database, number: int) -> Counter:
-    for row in db.query("SELECT * FROM counters WHERE number = ?", [number]):
-        served = db.query(
-            "SELECT service FROM counter_services WHERE counter = ? ORDER BY rank", [number]
+    for row in rows(db, "SELECT * FROM counters WHERE number = ?", [number]):
+        served = rows(
+            db, "SELECT service FROM counter_services WHERE counter = ? ORDER BY rank", [number]
         )
         return _counter(row, [r["service"] for r in served])
     raise NotFound(f"No counter number {number}.")
@@ -92,15 +93,15 @@ def _counter(row: dict[str, Any], services: list[str]) -> Counter:
 
 
 def list_priority_categories(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT code, name, name_en FROM priority_categories ORDER BY position"))
+    return list(rows(db, "SELECT code, name, name_en FROM priority_categories ORDER BY position"))
 
 
 def list_kiosks(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT id, name, printer, paper FROM kiosks ORDER BY id"))
+    return list(rows(db, "SELECT id, name, printer, paper FROM kiosks ORDER BY id"))
 
 
 def get_kiosk(db: Database, kiosk_id: str) -> dict[str, Any] | None:
-    for row in db.query("SELECT id, name, printer, paper FROM kiosks WHERE id = ?", [kiosk_id]):
+    for row in rows(db, "SELECT id, name, printer, paper FROM kiosks WHERE id = ?", [kiosk_id]):
         return row
     return None
 
@@ -140,7 +141,7 @@ def load_center(
 def _replace_priority_categories(db: Database, categories: list[dict[str, Any]]) -> None:
     if not categories:
         return
-    used = {row["priority"] for row in db.query("SELECT DISTINCT priority FROM tickets")}
+    used = {row["priority"] for row in rows(db, "SELECT DISTINCT priority FROM tickets")}
     codes = [category["code"] for category in categories]
     missing_used = used - set(codes) - {None}
     if missing_used:

@@ -14,12 +14,14 @@ from core.center import get_counter
 from core.errors import Conflict, InvalidInput
 from core.events import append_counter_event
 from core.models import Counter, CounterStatus, Ticket, timestamp
+from core.rows import rows
 from core.transaction import immediate
 
 
 def current_ticket(db: Database, counter: int) -> Ticket | None:
     """The ticket the counter has called or is serving, if any."""
-    for row in db.query(
+    for row in rows(
+        db,
         "SELECT * FROM tickets WHERE counter = ? AND status IN ('called', 'serving')"
         " ORDER BY called_at DESC LIMIT 1",
         [counter],
@@ -48,7 +50,8 @@ def open_counter(
         counter = get_counter(db, number)
         if counter.status != CounterStatus.CLOSED and counter.clerk != clerk and not override:
             raise Conflict(f"Counter {number} is opened by {counter.clerk}.", code="counter_taken")
-        for row in db.query(
+        for row in rows(
+            db,
             "SELECT number FROM counters WHERE clerk = ? AND status != 'closed' AND number != ?",
             [clerk, number],
         ):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.models import timestamp
+from core.rows import rows
 
 
 def append_event(
@@ -40,11 +41,12 @@ def append_counter_event(
 
 
 def ticket_events(db: Database, ticket_id: int) -> list[dict[str, Any]]:
-    rows = db.query(
+    events = rows(
+        db,
         "SELECT kind, at, counter, clerk, data FROM ticket_events WHERE ticket = ? ORDER BY id",
         [ticket_id],
     )
-    return [{**row, "data": json.loads(row["data"]) if row["data"] else None} for row in rows]
+    return [{**row, "data": json.loads(row["data"]) if row["data"] else None} for row in events]
 
 
 def record_print(

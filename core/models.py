@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from core.schedule import stored_hours
 
 
 class TicketStatus(StrEnum):
@@ -76,11 +77,13 @@ class Service:
     department: str
     target_wait_min: int
     daily_quota: int | None
-    hours: tuple[tuple[str, str], ...]
+    hours: tuple[tuple[str, str], ...]  # the same every day; empty: no limit (see core.schedule)
     enabled: bool
+    week: tuple[tuple[tuple[str, str], ...], ...] | None = None  # Monday..Sunday, when set
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Service:
+        every_day, week = stored_hours(row["hours"])
         return cls(
             code=row["code"],
             name=row["name"],
@@ -88,8 +91,9 @@ class Service:
             department=row["department"],
             target_wait_min=row["target_wait_min"],
             daily_quota=row["daily_quota"],
-            hours=tuple((start, end) for start, end in json.loads(row["hours"])),
+            hours=every_day,
             enabled=bool(row["enabled"]),
+            week=week,
         )
 
 

@@ -17,6 +17,8 @@ from core.center import get_center, get_service, list_priority_categories
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
+from core.schedule import holiday_dates, opening_spans
+from core.rows import rows
 from core.transaction import immediate
 
 DEFAULT_SERVICE_S = 300
@@ -40,7 +42,7 @@ def issue_ticket(
         raise NotFound(f"No service with code {service_code!r}.")
     if priority is not None and priority not in {c["code"] for c in list_priority_categories(db)}:
         raise InvalidInput(f"Unknown priority category {priority!r}.", code="unknown_priority")
-    if not is_within_hours(service, center.zone, now):
+    if not is_within_hours(service, center.zone, now, holidays=holiday_dates(db)):
         raise Conflict(f"Service {service.code} is not taking tickets now.", code="closed")
     day = center.day(now)
     with immediate(db):
@@ -85,17 +87,22 @@ def issue_ticket(
     return Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated)
 
 
-def is_within_hours(service: Service, zone: Any, now: datetime) -> bool:
-    """Whether the service takes tickets at this moment (hours are center time, end exclusive)."""
-    if not service.hours:
+def is_within_hours(
+    service: Service, zone: Any, now: datetime, *, holidays: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the service takes tickets at this moment: within its hours of that weekday
+    (center time, end exclusive), and not on one of the center's holidays."""
+    local = now.astimezone(zone)
+    spans = opening_spans(service.hours, service.week, local.date(), holidays)
+    if spans is None:
         return True
-    clock = now.astimezone(zone).strftime("%H:%M")
-    return any(start <= clock < end for start, end in service.hours)
+    clock = local.strftime("%H:%M")
+    return any(start <= clock < end for start, end in spans)
 
 
 def _issued_today(db: Database, service: str, day: str) -> int:
-    for row in db.query(
-        "SELECT last_number FROM sequences WHERE service = ? AND day = ?", [service, day]
+    for row in rows(
+        db, "SELECT last_number FROM sequences WHERE service = ? AND day = ?", [service, day]
     ):
         return int(row["last_number"])
     return 0
@@ -162,19 +169,19 @@ def estimate_wait_s(
 
 
 def get_ticket(db: Database, ticket_id: int) -> Ticket:
-    for row in db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]):
+    for row in rows(db, "SELECT * FROM tickets WHERE id = ?", [ticket_id]):
         return Ticket.from_row(row)
     raise NotFound(f"No ticket {ticket_id}.")
 
 
 def find_by_token(db: Database, token: str) -> Ticket:
-    for row in db.query("SELECT * FROM tickets WHERE token = ?", [token]):
+    for row in rows(db, "SELECT * FROM tickets WHERE token = ?", [token]):
         return Ticket.from_row(row)
     raise NotFound("No ticket for this link.")
 
 
 def find_by_label(db: Database, label: str, day: str) -> Ticket:
-    for row in db.query("SELECT * FROM tickets WHERE day = ? AND label = ?", [day, label]):
+    for row in rows(db, "SELECT * FROM tickets WHERE day = ? AND label = ?", [day, label]):
         return Ticket.from_row(row)
     raise NotFound(f"No ticket {label} today.")
 

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import timestamp
+from core.rows import rows
 
 ROLES = ("clerk", "supervisor", "admin")
 USERNAME = re.compile(r"^[a-z0-9_.-]{2,32}$")
@@ -76,8 +77,10 @@ def create_user(db: Database, username: str, *, role: str, password: str, now: d
 
 
 def get_user(db: Database, username: str) -> User:
-    for row in db.query(
-        "SELECT username, role, active, session_version FROM users WHERE username = ?", [username]
+    for row in rows(
+        db,
+        "SELECT username, role, active, session_version FROM users WHERE username = ?",
+        [username],
     ):
         return User(row["username"], row["role"], bool(row["active"]), row["session_version"])
     raise NotFound(f"No user {username!r}.")

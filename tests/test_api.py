@@ -200,8 +200,16 @@ def test_health_answers_when_the_database_does(client: Any) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-def test_ticket_rate_limit_answers_429(app: Any) -> None:
-    app.config["TICKET_RATE_LIMIT"] = "2/minute"
+def test_ticket_rate_limit_answers_429(database_path: Any) -> None:
+    from core.center import load_center
+    from db import connect
+    from server import create_app
+    from tests.conftest import SMALL_CENTER
+
+    app = create_app(
+        {"TESTING": True, "DATABASE": str(database_path), "TICKET_RATE_LIMIT": "2/minute"}
+    )
+    load_center(connect(database_path), SMALL_CENTER)
     client = app.test_client()
     assert client.post("/api/tickets", json={"service": "A"}).status_code == 201
     assert client.post("/api/tickets", json={"service": "A"}).status_code == 201
