@@ -1,12 +1,22 @@
-"""The kiosk surface: the touch screen where visitors take a ticket."""
+"""The kiosk surface: the touch screen where visitors take a ticket.
+
+The page is a shell rendered with today's services, so it shows at once; kiosk.js then keeps it
+live from the `/kiosk` socket (or, while the socket is down, from GET /api/services).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask.typing import ResponseReturnValue
+import re
+from urllib.parse import urljoin
 
-from core.center import get_center, list_priority_categories
-from db.web import get_db
+import qrcode
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from qrcode.image.svg import SvgPathImage
+
+from core.board import services_overview
+from core.center import get_center, list_departments, list_priority_categories
+from db.web import get_db, now
 
 bp = Blueprint(
     "kiosk",
@@ -17,13 +27,46 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
+# Only the server's own track pages get a QR code: the route must not become a QR service for
+# any text a passer-by puts in the URL.
+TRACK_PATH = re.compile(r"/t/[A-Za-z0-9_-]{8,64}")
+KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
 
 @bp.get("/")
 def page() -> ResponseReturnValue:
     database = get_db()
+    kiosk_id = request.args.get("kiosk", "")
     return render_template(
         "kiosk/kiosk.html",
         center=get_center(database),
-        kiosk_id=request.args.get("kiosk", ""),
+        kiosk_id=kiosk_id if KIOSK_ID.fullmatch(kiosk_id) else "",
         priorities=list_priority_categories(database),
+        departments=list_departments(database),
+        services=services_overview(
+            database, now=now(), default_service_s=current_app.config["DEFAULT_SERVICE_S"]
+        ),
+        public_url=public_base_url(),
     )
+
+
+@bp.get("/qr.svg")
+def qr_code() -> ResponseReturnValue:
+    """The QR code of a ticket's track page, as the absolute URL a phone can open."""
+    path = request.args.get("data", "")
+    if not TRACK_PATH.fullmatch(path):
+        abort(400, "Only track links (/t/<token>) are encoded.")
+    image = qrcode.make(
+        urljoin(public_base_url(), path),
+        image_factory=SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+    )
+    response = Response(image.to_string(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def public_base_url() -> str:
+    """Where visitors' phones reach this server: PUBLIC_URL, else the address the kiosk used."""
+    return str(current_app.config.get("PUBLIC_URL") or request.host_url)
