@@ -16,7 +16,7 @@ from api.schemas import Cancel, NewTicket
 from api.validation import documented, parse
 from core import serving
 from core.models import Ticket
-from core.tickets import ahead_of, estimate_wait_s, find_by_token, issue_ticket
+from core.tickets import find_by_token, issue_ticket, track_state, wait_range_min
 from db.web import get_db, now
 
 
@@ -63,6 +63,7 @@ def create_ticket() -> ResponseReturnValue:
         "issued_at": ticket.issued_at,
         "ahead": issued.ahead,
         "estimated_wait_s": issued.estimated_wait_s,
+        "estimated_wait_range_min": list(wait_range_min(issued.estimated_wait_s)),
         "track_url": track_url,
         "print": printing,
     }
@@ -74,21 +75,7 @@ def create_ticket() -> ResponseReturnValue:
 def track_ticket(token: str) -> ResponseReturnValue:
     database = get_db()
     ticket = find_by_token(database, token)
-    ahead = ahead_of(database, ticket)
-    waiting = ticket.status == "waiting"
-    return jsonify(
-        label=ticket.label,
-        status=str(ticket.status),
-        service=ticket.queue,
-        ahead=ahead,
-        estimated_wait_s=estimate_wait_s(
-            database, ticket.queue, ahead, current_app.config["DEFAULT_SERVICE_S"]
-        )
-        if waiting
-        else 0,
-        counter=ticket.counter,
-        called_at=ticket.called_at,
-    )
+    return jsonify(track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]))
 
 
 @bp.post("/tickets/<int:ticket_id>/cancel")

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from core.center import get_center, list_departments, list_services
 from core.rows import rows
 from core.schedule import holiday_dates, opening_spans
-from core.tickets import DEFAULT_SERVICE_S, estimate_wait_s, is_within_hours
+from core.tickets import DEFAULT_SERVICE_S, estimate_wait_s, is_within_hours, wait_range_min
 
 BOARD_CALLS = 8
 
@@ -73,6 +73,9 @@ def services_overview(
         elif service.daily_quota is not None and issued.get(service.code, 0) >= service.daily_quota:
             closed_reason = "quota_reached"
         department = departments[service.department]
+        estimated = estimate_wait_s(
+            db, service.code, waiting.get(service.code, 0), default_service_s
+        )
         overview.append(
             {
                 "code": service.code,
@@ -82,9 +85,8 @@ def services_overview(
                 "department_name": department.name,
                 "department_name_en": department.name_en,
                 "waiting": waiting.get(service.code, 0),
-                "estimated_wait_s": estimate_wait_s(
-                    db, service.code, waiting.get(service.code, 0), default_service_s
-                ),
+                "estimated_wait_s": estimated,
+                "estimated_wait_range_min": list(wait_range_min(estimated)),
                 "is_open": closed_reason is None,
                 "closed_reason": closed_reason,
                 "hours": [

@@ -31,11 +31,11 @@ def current_ticket(db: Database, counter: int) -> Ticket | None:
 
 
 def check_holder(counter: Counter, clerk: str, *, override: bool = False) -> None:
-    """Refuse a clerk acting on a counter another clerk holds (supervisors may override)."""
-    if override:
-        return
+    """Refuse acting on a closed counter, or on one another clerk holds (unless supervisor)."""
     if counter.status == CounterStatus.CLOSED:
         raise Conflict(f"Counter {counter.number} is closed; open it first.", code="counter_closed")
+    if override:
+        return
     if counter.clerk != clerk:
         raise Conflict(
             f"Counter {counter.number} is opened by {counter.clerk}.", code="counter_taken"

@@ -101,9 +101,7 @@ def stored_hours(text: str) -> tuple[Spans, Week | None]:
     """Split the stored JSON into (every-day spans, week); the week is None for the list form."""
     stored = json.loads(text)
     if isinstance(stored, dict):
-        week = tuple(
-            tuple((start, end) for start, end in stored.get(day, [])) for day in WEEKDAYS
-        )
+        week = tuple(tuple((start, end) for start, end in stored.get(day, [])) for day in WEEKDAYS)
         return (), week
     return tuple((start, end) for start, end in stored), None
 
@@ -117,7 +115,10 @@ def hours_for_file(text: str) -> list[str] | dict[str, list[str]]:
     every_day, week = stored_hours(text)
     if week is None:
         return [f"{start}-{end}" for start, end in every_day]
-    written = {day: [f"{start}-{end}" for start, end in spans] for day, spans in zip(WEEKDAYS, week)}
+    written = {
+        day: [f"{start}-{end}" for start, end in spans]
+        for day, spans in zip(WEEKDAYS, week, strict=True)
+    }
     if len({tuple(written[day]) for day in WORKING_DAYS}) == 1:
         table = {"weekdays": written["monday"]}
     else:
@@ -131,7 +132,10 @@ def hours_by_day(text: str) -> dict[str, list[str]] | None:
     if week is None and not every_day:
         return None
     days = week if week is not None else (every_day,) * len(WEEKDAYS)
-    return {day: [f"{start}-{end}" for start, end in spans] for day, spans in zip(WEEKDAYS, days)}
+    return {
+        day: [f"{start}-{end}" for start, end in spans]
+        for day, spans in zip(WEEKDAYS, days, strict=True)
+    }
 
 
 def opening_spans(

@@ -17,8 +17,8 @@ from core.center import get_center, get_service, list_priority_categories
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
-from core.schedule import holiday_dates, opening_spans
 from core.rows import rows
+from core.schedule import holiday_dates, opening_spans
 from core.transaction import immediate
 
 DEFAULT_SERVICE_S = 300
@@ -166,6 +166,32 @@ def estimate_wait_s(
     """People ahead, shared among the counters open for the service, times the median service."""
     counters = max(1, open_counters_for(db, service))
     return round(ahead / counters * median_service_s(db, service, default_service_s))
+
+
+def wait_range_min(estimated_wait_s: int) -> tuple[int, int]:
+    """The wait as a range of minutes: an estimate shown as one number reads as a promise."""
+    minutes = estimated_wait_s / 60
+    high = max(1, round(minutes * 1.3 + 0.5))
+    return (int(minutes * 0.7), high) if high > 1 else (0, 1)
+
+
+def track_state(
+    db: Database, ticket: Ticket, default_service_s: int = DEFAULT_SERVICE_S
+) -> dict[str, Any]:
+    """What the visitor's phone shows of a ticket: where it stands, the wait, the counter."""
+    ahead = ahead_of(db, ticket)
+    waiting = ticket.status == TicketStatus.WAITING
+    estimated = estimate_wait_s(db, ticket.queue, ahead, default_service_s) if waiting else 0
+    return {
+        "label": ticket.label,
+        "status": str(ticket.status),
+        "service": ticket.queue,
+        "ahead": ahead,
+        "estimated_wait_s": estimated,
+        "estimated_wait_range_min": list(wait_range_min(estimated)),
+        "counter": ticket.counter,
+        "called_at": ticket.called_at,
+    }
 
 
 def get_ticket(db: Database, ticket_id: int) -> Ticket:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
-from core.center import get_center, get_setting, list_services
-from db.web import get_db
+from core.center import get_center, get_setting, list_counters, list_services
+from core.models import timestamp
+from db.web import get_db, now
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint(
     "display",
@@ -17,15 +24,32 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
+DISPLAY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
 
 @bp.get("/")
 def page() -> ResponseReturnValue:
     database = get_db()
+    english = str(get_locale()) == "en"
+    display_id = request.args.get("display", "")
     return render_template(
         "display/display.html",
         center=get_center(database),
-        display_id=request.args.get("display", ""),
-        services=[service for service in list_services(database) if service.enabled],
+        display_id=display_id if DISPLAY_ID.fullmatch(display_id) else "",
+        services=[
+            {
+                "code": service.code,
+                "name": service.name_en if english and service.name_en else service.name,
+            }
+            for service in list_services(database)
+            if service.enabled
+        ],
+        counter_names={  # only names a center gave; the default "Quầy N" is said by the page
+            counter.number: counter.name
+            for counter in list_counters(database)
+            if counter.name and counter.name != f"Quầy {counter.number}"
+        },
+        server_now=timestamp(now()),
     )
 
 
@@ -35,15 +59,21 @@ def call_audio(label: str, counter: int) -> ResponseReturnValue:
     if not label.isalnum() or len(label) > 10 or not 0 < counter < 1000:
         abort(404)
     database = get_db()
-    settings = get_setting(database, "announcement", {})
+    settings = {"repeat": 2, **get_setting(database, "announcement", {})}
     language = request.args.get("lang") or settings.get("language") or get_center(database).language
-    audio = current_app.extensions["qms.call_audio"].render(
-        language if language in ("vi", "en") else "vi",
-        label.upper(),
-        counter,
-        template=settings.get("template"),
-        repeat=int(settings.get("repeat", 2)),
-    )
+    call_audio = current_app.extensions["qms.call_audio"]
+    language = language if language in ("vi", "en") else "vi"
+    try:
+        audio = call_audio.render(
+            language,
+            label.upper(),
+            counter,
+            template=settings.get("template"),
+            repeat=settings["repeat"],
+        )
+    except ValueError as error:  # a bad template in the settings: say the call the default way
+        log.warning("announcement template refused (%s); using the default", error)
+        audio = call_audio.render(language, label.upper(), counter, repeat=settings["repeat"])
     response = Response(audio, mimetype="audio/wav")
     response.cache_control.max_age = 3600
     response.cache_control.public = True

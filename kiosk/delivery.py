@@ -24,6 +24,7 @@ from core.center import (
 )
 from core.events import record_print
 from core.models import Issued, parse_timestamp, timestamp
+from core.tickets import wait_range_min
 from kiosk.printing import encode_ticket, parse_printer_url, print_ticket
 from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
 
@@ -46,10 +47,9 @@ CAPTIONS = {
 
 
 def wait_range_text(estimated_wait_s: int, minutes_word: str) -> str:
-    """The wait as a range ("10–20 phút"): an estimate shown as one number reads as a promise."""
-    minutes = estimated_wait_s / 60
-    low, high = int(minutes * 0.7), max(1, round(minutes * 1.3 + 0.5))
-    return f"{low}–{high} {minutes_word}" if high > 1 else f"0–1 {minutes_word}"
+    """The wait as printed: "10–20 phút", the same range every screen shows."""
+    low, high = wait_range_min(estimated_wait_s)
+    return f"{low}–{high} {minutes_word}"
 
 
 class TicketDelivery:

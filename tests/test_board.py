@@ -131,6 +131,7 @@ def test_services_overview_lists_every_service_open_in_the_morning(
         "department_name_en": "Justice",
         "waiting": 2,
         "estimated_wait_s": 2 * DEFAULT_SERVICE_S,
+        "estimated_wait_range_min": [7, 14],
         "is_open": True,
         "closed_reason": None,
         "hours": [],

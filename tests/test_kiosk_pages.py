@@ -136,6 +136,7 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
         "service": "A",
         "ahead": 0,
         "estimated_wait_s": 0,
+        "estimated_wait_range_min": [0, 1],
         "counter": None,
         "called_at": None,
     }

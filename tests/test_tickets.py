@@ -376,3 +376,13 @@ def test_a_label_is_found_only_on_its_day(db: Database, clock: Any) -> None:
     assert find_by_label(db, "A001", "2026-12-01").id == tuesday.id
     with pytest.raises(NotFound):
         find_by_label(db, "A002", MONDAY)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(0, (0, 1)), (30, (0, 1)), (300, (3, 7)), (600, (7, 14)), (3600, (42, 78))],
+)
+def test_the_wait_is_shown_as_a_range_of_minutes(seconds: int, expected: tuple[int, int]) -> None:
+    from core.tickets import wait_range_min
+
+    assert wait_range_min(seconds) == expected

@@ -55,16 +55,9 @@
       : service.department_name;
   }
 
-  function roundHalfEven(x) {
-    var rounded = Math.round(x);
-    return Math.abs(x % 1) === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
-  }
-
-  /* The same range the printed ticket shows (kiosk/delivery.py: wait_range_text). */
-  function waitRange(seconds) {
-    var minutes = seconds / 60;
-    var high = Math.max(1, roundHalfEven(minutes * 1.3 + 0.5));
-    return high > 1 ? { low: Math.floor(minutes * 0.7), high: high } : { low: 0, high: 1 };
+  /* The server gives the range, so the paper ticket and every screen agree. */
+  function waitRange(range) {
+    return { low: range[0], high: range[1] };
   }
 
   function waitingText(count) {
@@ -141,7 +134,7 @@
       button.setAttribute("aria-disabled", String(!service.is_open));
       var parts = [line("service-code", service.code), line("service-name", serviceName(service))];
       if (service.is_open) {
-        var range = waitRange(service.estimated_wait_s);
+        var range = waitRange(service.estimated_wait_range_min);
         var queue = line("service-queue", waitingText(service.waiting));
         parts.push(queue);
         if (service.waiting > 0) parts.push(line("service-wait", fill(strings.wait_range, range)));
@@ -244,7 +237,7 @@
     $("ticket-priority").textContent = priorityName ? fill(strings.priority_of, { name: priorityName }) : "";
     $("ticket-ahead").textContent = ticket.ahead === 0 ? strings.ahead_none : String(ticket.ahead);
     $("ticket-ahead").classList.toggle("is-words", ticket.ahead === 0);
-    $("ticket-wait").textContent = fill(strings.wait_about, waitRange(ticket.estimated_wait_s));
+    $("ticket-wait").textContent = fill(strings.wait_about, waitRange(ticket.estimated_wait_range_min));
     $("ticket-qr").src = data.qrUrl + "?data=" + encodeURIComponent(ticket.track_url);
     $("ticket-url").textContent = data.publicUrl.replace(/\/+$/, "") + ticket.track_url;
     var status = (ticket.print && ticket.print.status) || "skipped";

@@ -33,16 +33,9 @@
     });
   }
 
-  function roundHalfEven(x) {
-    var rounded = Math.round(x);
-    return Math.abs(x % 1) === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
-  }
-
-  /* The same range the printed ticket and the kiosk show (kiosk/delivery.py: wait_range_text). */
-  function waitRange(seconds) {
-    var minutes = seconds / 60;
-    var high = Math.max(1, roundHalfEven(minutes * 1.3 + 0.5));
-    return high > 1 ? { low: Math.floor(minutes * 0.7), high: high } : { low: 0, high: 1 };
+  /* The server gives the range, so the paper ticket and every screen agree. */
+  function waitRange(range) {
+    return { low: range[0], high: range[1] };
   }
 
   function clock(moment) {
@@ -58,7 +51,7 @@
     var counter = ticket.counter;
     switch (ticket.status) {
       case "waiting":
-        return [strings.title_waiting, aheadText(ticket.ahead), fill(strings.wait, waitRange(ticket.estimated_wait_s))];
+        return [strings.title_waiting, aheadText(ticket.ahead), fill(strings.wait, waitRange(ticket.estimated_wait_range_min))];
       case "called":
         return [
           strings.title_called,

@@ -1,0 +1,381 @@
+/* The clerk's counter terminal: sign in, choose and open a counter, then work it.
+ *
+ * Commands go over HTTP (the JSON API, with the session cookie and the CSRF token); the
+ * `/counter` socket only pushes the board, whose waiting counts the terminal shows. Every word
+ * shown comes from the page (#strings), every URL from data-* attributes on <body>.
+ * A reload mid-shift finds the clerk's counter again: GET /api/session, then the counter
+ * remembered in localStorage (or, failing that, the one the clerk holds).
+ */
+
+import { api, useCsrfToken } from "./api.js";
+import { heldBy, renderCounters } from "./chooser.js";
+import { bindDialogs, dialogOpen, needsDialog, openDialog } from "./dialogs.js";
+import { describe, hideMessage, messageShown, showMessage } from "./messages.js";
+import { $, fill, serviceName, strings } from "./page.js";
+import { allowed, refusal, renderButtons, renderQueue, renderTerminal, updateTimer } from "./terminal.js";
+
+const body = document.body;
+const sessionUrl = body.dataset.sessionUrl;
+const countersUrl = body.dataset.countersUrl;
+const SOCKET_WARNING_MS = 5000;
+
+const state = {
+  user: null,
+  counter: null, // as GET /api/counters/<n>: number, name, status, clerk, services, ticket, waiting
+  counters: [],
+  waiting: {},
+  busy: false,
+  socket: null,
+};
+
+const counterUrl = (number, action) => countersUrl + "/" + number + (action ? "/" + action : "");
+const storageKey = () => "qms.counter." + (state.user ? state.user.username : "");
+const isMine = (counter) => heldBy(counter, state.user.username);
+const can = (action) => !state.busy && allowed(state.counter, action);
+
+function render() {
+  if (state.counter) renderTerminal(state.counter, state.waiting, state.busy);
+}
+
+function showError(error, context) {
+  if (error.status === 401 || error.code === "csrf") {
+    signedOut(describe(error, {}));
+    return;
+  }
+  const held = state.counter && state.counter.ticket ? state.counter.ticket.label : "";
+  showMessage(describe(error, Object.assign({ held }, context)), "error");
+}
+
+// ---------- views ----------
+
+function showView(name) {
+  for (const view of ["sign-in", "choose", "terminal"]) {
+    $(view + "-view").hidden = view !== name;
+  }
+  body.dataset.view = name;
+  $("shift").hidden = name !== "terminal";
+  $("shift-actions").hidden = name === "sign-in";
+  $("close-counter").hidden = name !== "terminal";
+}
+
+function showSignIn(errorText) {
+  showView("sign-in");
+  const error = $("sign-in-error");
+  error.textContent = errorText || "";
+  error.hidden = !errorText;
+  $("username").focus();
+}
+
+// ---------- signing in and out ----------
+
+function signedIn(session) {
+  state.user = session.user;
+  useCsrfToken(session.csrf_token);
+  $("shift-user").textContent = session.user.username;
+}
+
+function signedOut(reason) {
+  disconnectSocket();
+  state.user = null;
+  state.counter = null;
+  useCsrfToken(null);
+  hideMessage();
+  showSignIn(reason);
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const submit = $("sign-in-submit");
+  const label = submit.textContent;
+  submit.disabled = true;
+  submit.textContent = strings.signingIn;
+  try {
+    const session = await api("POST", sessionUrl, {
+      username: $("username").value.trim(),
+      password: $("password").value,
+    });
+    $("password").value = "";
+    $("sign-in-error").hidden = true;
+    signedIn(session);
+    await resumeShift();
+  } catch (error) {
+    showSignIn(error.status === 401 ? strings.errors.unauthorized_sign_in : describe(error, {}));
+    $("password").select();
+  } finally {
+    submit.disabled = false;
+    submit.textContent = label;
+  }
+}
+
+/** Close the clerk's counter (refused while a ticket is in hand), then sign out. */
+async function signOut() {
+  const counter = state.counter;
+  try {
+    if (counter && isMine(counter)) {
+      await api("POST", counterUrl(counter.number, "close"), {});
+      localStorage.removeItem(storageKey());
+    }
+    await api("DELETE", sessionUrl);
+  } catch (error) {
+    if (error.status !== 401) {
+      showError(error, { number: counter ? counter.number : "" });
+      return;
+    }
+  }
+  signedOut("");
+}
+
+// ---------- choosing and opening a counter ----------
+
+async function resumeShift() {
+  const remembered = Number(localStorage.getItem(storageKey()));
+  if (remembered) {
+    try {
+      const counter = await api("GET", counterUrl(remembered));
+      if (isMine(counter)) return enterTerminal(counter);
+    } catch (error) {
+      if (error.status === 401) return showError(error);
+    }
+    localStorage.removeItem(storageKey());
+  }
+  await showCounters();
+  const mine = state.counters.find(isMine);
+  if (mine) enterTerminal(mine);
+}
+
+async function loadCounters() {
+  state.counters = await api("GET", countersUrl);
+  renderCounters(state.counters, state.user.username, openCounter);
+}
+
+async function showCounters() {
+  showView("choose");
+  try {
+    await loadCounters();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function openCounter(number) {
+  const known = state.counters.find((counter) => counter.number === number);
+  if (known && isMine(known)) return enterTerminal(known);
+  try {
+    enterTerminal(await api("POST", counterUrl(number, "open"), {}));
+    showMessage(fill(strings.opened, { number }), "success");
+  } catch (error) {
+    if (error.status === 401) return showError(error);
+    try {
+      await loadCounters(); // who holds it now, for the message
+    } catch (_ignored) {
+      // the list stays as it was; the message below says what went wrong
+    }
+    const holder = state.counters.find((counter) => counter.number === number);
+    const mine = state.counters.find(isMine);
+    showError(error, { number, clerk: holder && holder.clerk, other: mine ? mine.number : "" });
+  }
+}
+
+// ---------- the terminal ----------
+
+function enterTerminal(counter) {
+  state.counter = counter;
+  state.waiting = Object.assign({}, state.waiting, counter.waiting);
+  localStorage.setItem(storageKey(), String(counter.number));
+  showView("terminal");
+  render();
+  connectSocket();
+}
+
+async function refreshCounter() {
+  if (!state.counter) return;
+  try {
+    const counter = await api("GET", counterUrl(state.counter.number));
+    if (!state.counter || counter.number !== state.counter.number) return;
+    if (!isMine(counter)) {
+      // closed or taken over elsewhere (a supervisor): back to the list
+      state.counter = null;
+      localStorage.removeItem(storageKey());
+      await showCounters();
+      return;
+    }
+    state.counter = counter;
+    state.waiting = Object.assign({}, state.waiting, counter.waiting);
+    render();
+  } catch (error) {
+    if (error.status === 401) showError(error);
+  }
+}
+
+const SUCCESS = {
+  next: "calledTicket",
+  call: "calledTicket",
+  recall: "recalled",
+  start: "started",
+  finish: "finished",
+  "no-show": "noShow",
+  return: "returned",
+  transfer: "transferred",
+};
+
+async function act(action, payload) {
+  if (!can(action)) return;
+  const counter = state.counter;
+  const label = (payload && payload.label) || "";
+  state.busy = true;
+  renderButtons(counter, true);
+  try {
+    const path = action === "resume" ? "open" : action;
+    const result = await api("POST", counterUrl(counter.number, path), payload || {});
+    afterAction(action, result, payload || {});
+  } catch (error) {
+    showError(error, { number: counter.number, label });
+    refreshCounter();
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+function afterAction(action, result, payload) {
+  const counter = state.counter;
+  if (action === "close") {
+    localStorage.removeItem(storageKey());
+    state.counter = null;
+    showMessage(fill(strings.closed, { number: counter.number }), "success");
+    showCounters();
+  } else if (action === "pause" || action === "resume") {
+    Object.assign(counter, result);
+    showMessage(
+      action === "pause" ? fill(strings.pausedFor, { reason: payload.reason }) : strings.resumed,
+      "info"
+    );
+  } else if (result === null) {
+    showMessage(strings.nobodyWaiting, "info"); // 204: nobody waits for this counter
+  } else {
+    const ticket = result.ticket;
+    const holding = ticket.status === "called" || ticket.status === "serving";
+    counter.ticket = holding ? ticket : null;
+    const values = { label: ticket.label, service: serviceName(payload.service) };
+    showMessage(fill(strings[SUCCESS[action]], values), "success");
+  }
+}
+
+function trigger(action) {
+  if (!can(action)) return;
+  if (needsDialog(action)) openDialog(action, state.counter);
+  else act(action);
+}
+
+// ---------- keyboard ----------
+
+function shortcutButton(key) {
+  for (const button of document.querySelectorAll("#actions [data-keys]")) {
+    if (!button.hidden && button.dataset.keys.split(" ").includes(key)) return button;
+  }
+  return null;
+}
+
+function onKey(event) {
+  if (body.dataset.view !== "terminal" || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (dialogOpen()) return;
+  const target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  const key = event.key === " " ? "space" : event.key.toLowerCase();
+  // a button reached with Tab keeps its own Enter and Space
+  if ((key === "enter" || key === "space") && target.closest && target.closest("button, a")) return;
+  const button = shortcutButton(key);
+  if (!button) return;
+  event.preventDefault();
+  if (event.repeat || state.busy) return;
+  const action = button.dataset.action;
+  if (can(action)) {
+    trigger(action);
+  } else {
+    const why = refusal(state.counter, action); // a clerk typing blind is not left guessing
+    if (why) showMessage(why, "warn");
+  }
+}
+
+// ---------- the live socket ----------
+
+let socketWarning = null;
+
+function setLive(connected) {
+  const live = $("live");
+  live.dataset.connected = String(connected);
+  live.textContent = connected ? strings.liveOn : strings.liveOff;
+}
+
+function connectSocket() {
+  if (state.socket || typeof window.io !== "function") return;
+  const socket = window.io(body.dataset.socketNamespace, { transports: ["websocket"] });
+  state.socket = socket;
+  socket.on("connect", () => {
+    clearTimeout(socketWarning);
+    setLive(true);
+    if (messageShown() === strings.socketDown) hideMessage();
+    refreshCounter(); // whatever changed while the socket was down
+  });
+  socket.on("disconnect", () => {
+    setLive(false);
+    clearTimeout(socketWarning);
+    socketWarning = setTimeout(() => showMessage(strings.socketDown, "warn", true), SOCKET_WARNING_MS);
+  });
+  socket.on("connect_error", async () => {
+    setLive(false);
+    if (socket.active) return; // a network failure: the client retries by itself
+    try {
+      await api("GET", sessionUrl); // refused: still signed in? then try again shortly
+      setTimeout(() => state.socket === socket && socket.connect(), SOCKET_WARNING_MS);
+    } catch (error) {
+      if (error.status === 401) showError(error);
+    }
+  });
+  socket.on("board", (board) => {
+    state.waiting = board.waiting || {};
+    if (state.counter) renderQueue(state.counter, state.waiting);
+  });
+}
+
+function disconnectSocket() {
+  clearTimeout(socketWarning);
+  if (state.socket) {
+    state.socket.disconnect();
+    state.socket = null;
+  }
+}
+
+// ---------- start ----------
+
+function bind() {
+  $("sign-in-form").addEventListener("submit", submitSignIn);
+  $("sign-out").addEventListener("click", signOut);
+  $("refresh-counters").addEventListener("click", showCounters);
+  $("message-close").addEventListener("click", hideMessage);
+  for (const button of document.querySelectorAll("[data-action]")) {
+    button.addEventListener("click", () => trigger(button.dataset.action));
+    // a mouse click leaves the focus where it was, so Space and Enter keep calling next
+    button.addEventListener("mousedown", (event) => event.preventDefault());
+  }
+  bindDialogs(act);
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) refreshCounter();
+  });
+  setInterval(() => updateTimer(state.counter), 1000);
+}
+
+async function start() {
+  bind();
+  setLive(false);
+  try {
+    signedIn(await api("GET", sessionUrl));
+  } catch (error) {
+    showSignIn(error.status === 401 ? "" : describe(error, {}));
+    return;
+  }
+  await resumeShift();
+}
+
+start();
