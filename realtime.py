@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from core.board import board, services_overview
@@ -20,8 +20,10 @@ DISPLAY = "/display"
 COUNTER = "/counter"
 KIOSK = "/kiosk"
 RATING = "/rating"
+TRACK = "/track"
 
 CALLED = "called"
+TICKET = "ticket"
 BOARD = "board"
 SERVICES = "services"
 RATE = "rate"
@@ -71,7 +73,9 @@ def display_connected(_auth: Any = None) -> None:
 
 @socketio.on("connect", namespace=COUNTER)
 def counter_connected(_auth: Any = None) -> None:
-    if not session.get("username"):
+    from api.auth import current_user  # here: api imports this module
+
+    if current_user() is None:  # the API's checks: shift, password reset, disabled account
         raise ConnectionRefusedError("sign in first")
     database, moment = _db_and_now()
     emit(BOARD, board(database, now=moment))
@@ -122,6 +126,25 @@ def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:
     return True
 
 
+@socketio.on("connect", namespace=TRACK)
+def track_connected(_auth: Any = None) -> None:
+    """A visitor's phone follows one ticket: it joins that ticket's room, and hears no more."""
+    from core.errors import NotFound
+    from core.tickets import find_by_token
+
+    database, _ = _db_and_now()
+    try:
+        ticket = find_by_token(database, request.args.get("token", ""))
+    except NotFound:
+        raise ConnectionRefusedError("unknown ticket") from None
+    join_room(f"ticket:{ticket.id}")
+
+
+def publish_ticket_moved(ticket_id: int) -> None:
+    """Tell the ticket's phone its state changed (finished, returned, transferred...)."""
+    socketio.emit(TICKET, {"ticket": ticket_id}, namespace=TRACK, to=f"ticket:{ticket_id}")
+
+
 def called_payload(call: Call, audio_url: str | None) -> dict[str, Any]:
     return {
         "seq": call.seq,
@@ -136,7 +159,9 @@ def called_payload(call: Call, audio_url: str | None) -> dict[str, Any]:
 
 def publish_call(call: Call, audio_url: str | None) -> None:
     """Tell every hall display about a call (after its commit), then the new board."""
-    socketio.emit(CALLED, called_payload(call, audio_url), namespace=DISPLAY)
+    payload = called_payload(call, audio_url)
+    socketio.emit(CALLED, payload, namespace=DISPLAY)
+    socketio.emit(CALLED, payload, namespace=TRACK, to=f"ticket:{call.ticket_id}")
     publish_queues()
 
 
@@ -199,3 +224,16 @@ def publish_rating_request(counter: int, ticket_id: int, label: str) -> None:
 def publish_printer_status(kiosk: str | None, status: dict[str, Any]) -> None:
     """Tell admin monitors (and the kiosk) how a kiosk's printer is doing."""
     socketio.emit(PRINTER, {"kiosk": kiosk, **status}, namespace=KIOSK)
+
+
+CONFIGURATION = "configuration"
+
+
+def publish_configuration(version: int) -> None:
+    """Names or layout changed in the admin pages: hall displays and kiosks reload themselves.
+
+    `version` grows with every change (the audit log's latest id), so a page that reloads for
+    one change and sees a later version knows it is current.
+    """
+    for namespace in (DISPLAY, KIOSK):
+        socketio.emit(CONFIGURATION, {"version": version}, namespace=namespace)

@@ -56,6 +56,7 @@ def _announce(ticket: Ticket, call: Call) -> ResponseReturnValue:
 
 
 def _ticket_moved(ticket: Ticket) -> ResponseReturnValue:
+    realtime.publish_ticket_moved(ticket.id)
     realtime.publish_queues()
     return jsonify(ticket=ticket_json(ticket))
 

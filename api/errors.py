@@ -51,6 +51,10 @@ def _http_error(exception: HTTPException) -> Any:
 def _server_error(exception: Exception) -> Any:
     if isinstance(exception, HTTPException):
         return _http_error(exception)
+    if isinstance(exception, QueueError):  # raised by a page view: answer it, in words
+        if request.path.startswith("/api/"):
+            return queue_error(exception)
+        return exception.message, exception.status, {"Content-Type": "text/plain; charset=utf-8"}
     log.exception("unexpected error on %s %s", request.method, request.path)
     if not request.path.startswith("/api/"):
         return "Internal error", 500

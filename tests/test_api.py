@@ -215,3 +215,14 @@ def test_ticket_rate_limit_answers_429(database_path: Any) -> None:
     assert client.post("/api/tickets", json={"service": "A"}).status_code == 201
     limited = client.post("/api/tickets", json={"service": "A"})
     assert limited.status_code == 429 and limited.json["error"] == "rate_limited"
+
+
+def test_a_domain_error_in_a_page_view_answers_its_status_in_words(app: Any) -> None:
+    from core.errors import NotFound
+
+    @app.get("/lost-page")
+    def lost_page() -> None:
+        raise NotFound("No such ticket.")
+
+    answer = app.test_client().get("/lost-page")
+    assert answer.status_code == 404 and answer.text == "No such ticket."

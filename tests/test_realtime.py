@@ -117,3 +117,23 @@ def test_queue_changes_are_coalesced_into_few_pushes(app: Any, client: Any) -> N
     assert 1 <= len(pushes) < 5
     assert {s["code"]: s["waiting"] for s in pushes[-1]}["A"] == 5
     kiosk.disconnect(namespace="/kiosk")
+
+
+def test_a_phone_hears_only_its_own_tickets_call_and_moves(app: Any, client: Any) -> None:
+    mine = client.post("/api/tickets", json={"service": "A"}).json
+    client.post("/api/tickets", json={"service": "A"})
+    token = mine["track_url"].removeprefix("/t/")
+    phone = socketio.test_client(app, namespace="/track", query_string=f"token={token}")
+    assert phone.is_connected("/track")
+    stranger = socketio.test_client(app, namespace="/track", query_string="token=nope")
+    assert not stranger.is_connected("/track")
+    headers = sign_in(client, "an")
+    client.post("/api/counters/1/open", headers=headers)
+    client.post("/api/counters/1/next", headers=headers)
+    calls = events(phone, "/track", "called")
+    assert [(c["label"], c["counter"]) for c in calls] == [("A001", 1)]
+    client.post("/api/counters/1/finish", headers=headers)
+    client.post("/api/counters/1/next", headers=headers)  # someone else's call
+    received = phone.get_received("/track")
+    assert [e["name"] for e in received] == ["ticket"]
+    assert received[0]["args"][0] == {"ticket": mine["id"]}

@@ -125,17 +125,13 @@
       });
   }
 
-  /* The hall's calls arrive at once over the display's socket; the poll is the safety net. */
+  /* My ticket's call and moves arrive at once over its own socket room; the poll is the
+     safety net. */
   function listen() {
     if (typeof window.io !== "function") return;
-    socket = window.io("/display", { transports: ["websocket"] });
-    socket.on("called", function (call) {
-      if (call.label === state.label) refresh();
-    });
-    socket.on("board", function () {
-      // Queues moved: when my ticket is at a counter, it may just have been finished or returned.
-      if (state.status === "called" || state.status === "serving") refresh();
-    });
+    socket = window.io("/track", { transports: ["websocket"], query: { token: data.token } });
+    socket.on("called", refresh);
+    socket.on("ticket", refresh);
     socket.on("connect", function () {
       if (!FINAL[state.status]) refresh();
     });
