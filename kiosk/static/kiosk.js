@@ -241,11 +241,17 @@
     $("ticket-qr").src = data.qrUrl + "?data=" + encodeURIComponent(ticket.track_url);
     $("ticket-url").textContent = data.publicUrl.replace(/\/+$/, "") + ticket.track_url;
     var status = (ticket.print && ticket.print.status) || "skipped";
+    state.ticketId = ticket.id;
+    show("ticket");
+    // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event.
+    showPrintStatus(status === "sent" ? "printed" : status);
+  }
+
+  function showPrintStatus(status) {
     $("print-status").dataset.status = status;
     $("ticket").classList.toggle("is-paperless", status !== "printed");
     $("print-text").textContent = strings["print_" + status] || strings.print_skipped;
     if (status !== "skipped") $("printer-notice").hidden = status === "printed";
-    show("ticket");
     countdown(status === "printed" ? TICKET_MS : TICKET_PHOTO_MS, goHome);
   }
 
@@ -361,7 +367,11 @@
     socket.on("connect", function () { $("offline-notice").hidden = true; });
     socket.on("services", setServices);
     socket.on("printer", function (status) {
-      if (status.kiosk === (data.kiosk || null)) $("printer-notice").hidden = status.ok;
+      if (status.kiosk !== (data.kiosk || null)) return;
+      $("printer-notice").hidden = status.ok;
+      if (!status.ok && status.ticket && status.ticket === state.ticketId && state.screen === "ticket") {
+        showPrintStatus("failed"); // the agent could not print the ticket on screen: say so
+      }
     });
   }
 

@@ -1,0 +1,69 @@
+"""A kiosk whose printer hangs on its own PC: the print agent takes the ticket, and when the
+printer then fails, the ticket on the kiosk screen switches to the paperless path (QR to photo)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from kiosk.agent import PrintAgent
+from tests.browser.test_kiosk import choose, open_kiosk, take_ticket
+from tests.printer_fake import closed_port
+from tests.servers import flask_command, gunicorn
+
+CENTER = """
+[center]
+name = "Trung tâm thử"
+[[departments]]
+code = "TP"
+name = "Sở Tư pháp"
+[[services]]
+code = "A"
+name = "Hộ tịch"
+department = "TP"
+[[counters]]
+number = 1
+services = ["A"]
+[[kiosks]]
+id = "k1"
+printer = "agent:"
+"""
+
+
+@pytest.fixture(scope="module")
+def agent_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    folder = tmp_path_factory.mktemp("agent-server")
+    database = folder / "qms.db"
+    (folder / "center.toml").write_text(CENTER)
+    flask_command(database, "load-config", str(folder / "center.toml"))
+    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    with gunicorn(database, Path(folder) / "gunicorn.log") as base:
+        yield base, token
+
+
+def test_a_ticket_the_agent_cannot_print_turns_to_the_paperless_path(
+    new_context: Any, agent_server: tuple[str, str]
+) -> None:
+    base, token = agent_server
+    agent = PrintAgent(base, "k1", f"tcp://127.0.0.1:{closed_port()}", token, timeout_s=1)
+    runner = threading.Thread(target=agent.run, kwargs={"until": time.monotonic() + 60})
+    runner.start()
+    try:
+        assert agent.ready.wait(10), "the print agent did not join"
+        page = open_kiosk(new_context, base)
+        choose(page, "Sở Tư pháp", "Hộ tịch")
+        answer = take_ticket(page, "Lấy số thường")
+        assert answer["print"] == {"status": "sent", "reason": None}
+        expect(page.locator("#print-status")).to_have_attribute("data-status", "failed")
+        expect(page.locator("#print-text")).to_contain_text("chụp ảnh")
+        page.locator("[data-screen=ticket] .done").tap()
+        expect(page.locator("#printer-notice")).to_be_visible()  # the next visitor is told too
+    finally:
+        agent.stop()
+        runner.join(timeout=30)
