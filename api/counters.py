@@ -50,7 +50,9 @@ def counter_json(counter: Counter) -> dict[str, Any]:
 
 
 def _announce(ticket: Ticket, call: Call) -> ResponseReturnValue:
-    audio_url = url_for("display.call_audio", label=call.label, counter=call.counter)
+    audio_url = url_for(
+        "display.call_audio", label=call.label, counter=call.counter, service=call.service
+    )
     realtime.publish_call(call, audio_url)
     return jsonify(ticket=ticket_json(ticket))
 

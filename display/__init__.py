@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from core.center import get_center, get_setting, list_counters, list_services
 from core.models import timestamp
 from db.web import get_db, now
+from display.speech import service_clip_key
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +63,14 @@ def call_audio(label: str, counter: int) -> ResponseReturnValue:
     settings = {"repeat": 2, **get_setting(database, "announcement", {})}
     language = request.args.get("lang") or settings.get("language") or get_center(database).language
     call_audio = current_app.extensions["qms.call_audio"]
+    service = request.args.get("service", "")[:3]
     language = language if language in ("vi", "en") else "vi"
     try:
         audio = call_audio.render(
             language,
             label.upper(),
             counter,
+            service_name_key=service_clip_key(service) if service.isalpha() else None,
             template=settings.get("template"),
             repeat=settings["repeat"],
         )

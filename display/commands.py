@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from display.numbers import LANGUAGES
+from display.speech import service_clip_key
 from display.voice_bank import build_bank
 
 DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parent.parent / "sounds"
@@ -37,17 +38,25 @@ DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parent.parent / "sounds"
     metavar="KEY",
     help="Build only this clip key (or 'chime'); repeatable.",
 )
+@click.option(
+    "--services",
+    is_flag=True,
+    help="Build only the center's service names (service_<CODE>), from its database, for"
+    " announcement templates that say {service}.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Print every clip as it is made.")
-def build_voice(lang: str, out: Path, only: tuple[str, ...], verbose: bool) -> None:
+def build_voice(lang: str, out: Path, only: tuple[str, ...], services: bool, verbose: bool) -> None:
     """Generate the voice clip bank (espeak-ng through pyttsx3) and the chime."""
     languages = list(LANGUAGES) if lang == "all" else [lang]
     failed = False
     for language in languages:
+        extra = service_texts(language) if services else {}
         try:
             report = build_bank(
                 language,
                 out,
-                only=list(only) or None,
+                only=list(only) or list(extra) or None,
+                extra_texts=extra,
                 progress=click.echo if verbose else None,
             )
         except ValueError as error:
@@ -63,6 +72,30 @@ def build_voice(lang: str, out: Path, only: tuple[str, ...], verbose: bool) -> N
         failed = failed or not report.ok
     if failed:
         raise SystemExit(1)
+
+
+def service_texts(lang: str) -> dict[str, str]:
+    """The center's service names as clips to build: {"service_A": "Hộ tịch", ...}."""
+    from flask.cli import NoAppException, ScriptInfo
+
+    from core.center import list_services
+    from db import connect
+
+    try:
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    except NoAppException as error:
+        raise click.UsageError("--services reads the center: run `flask --app server`.") from error
+    database = connect(app.config["DATABASE"])
+    try:
+        return {
+            service_clip_key(service.code): (service.name_en or service.name)
+            if lang == "en"
+            else service.name
+            for service in list_services(database)
+            if service.enabled
+        }
+    finally:
+        database.conn.close()
 
 
 if __name__ == "__main__":

@@ -135,6 +135,11 @@ def read_pcm(path: Path) -> bytes:
     return _to_bank_format(frames, channels, frame_rate)
 
 
+def service_clip_key(service_code: str) -> str:
+    """The clip that says a service's name: built by `build-voice --services`, or recorded."""
+    return f"service_{service_code}"
+
+
 def load_clip_files(language_dir: Path) -> dict[str, Path]:
     """Map clip keys to files: the manifest's entries, then any other `<key>.wav` present."""
     files = {path.stem: path for path in sorted(language_dir.glob("*.wav"))}

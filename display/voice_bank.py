@@ -185,6 +185,7 @@ def build_bank(
     out_dir: Path | str,
     only: list[str] | None = None,
     *,
+    extra_texts: dict[str, str] | None = None,
     retries: int = 3,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
@@ -192,9 +193,10 @@ def build_bank(
 
     `only` names the clip keys (and/or "chime") to make; by default every clip except human
     recordings, and the chime. The manifest always lists every clip of the language.
+    `extra_texts` adds a center's own clips, such as its service names (`service_A`).
     """
     began = time.monotonic()
-    texts = clip_texts(lang)
+    texts = clip_texts(lang) | (extra_texts or {})
     unknown = sorted(set(only or ()) - set(texts) - {CHIME_KEY})
     if unknown:
         raise ValueError(f"unknown clip keys for {lang!r}: {', '.join(unknown)}")
