@@ -20,7 +20,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core.center import list_counters
+from core.center import list_counters, list_services
 from core.errors import Conflict
 from core.users import create_user, set_password
 from db import connect, migrate
@@ -100,7 +100,8 @@ def demo(
             clerks.append(clerk)
         else:
             click.echo(f"counter {counter.number}: {answer.get('message')}")
-    services = [code for counter in counters for code in counter.services]
+    # Visitors come for every service; the opened counters serve theirs, the rest just wait.
+    services = [service.code for service in list_services(database) if service.enabled]
     priorities = [None] * 8 + ["elderly", "disabled", "pregnant"]
     deadline = time.monotonic() + minutes * 60
     next_visitor = time.monotonic()
