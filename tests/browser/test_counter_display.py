@@ -132,7 +132,8 @@ def check_announcements(display: Page, calls: list[tuple[str, int]], requested: 
     assert probe["maxActive"] == 1, "two announcements played at once"
     # an English display asks for the English announcement
     assert [re.sub(r"^https?://[^/]+", "", url) for url in requested] == [
-        path + "?lang=en" for path in expected
+        f"{path}?service={label.rstrip('0123456789')}&lang=en"
+        for path, (label, _) in zip(expected, calls, strict=True)
     ]
     expect(display.locator("#now-label")).to_have_text(calls[0][0])  # the recall is the latest
     expect(display.locator("#now-counter")).to_have_text("5")
