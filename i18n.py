@@ -14,7 +14,7 @@ from flask_babel import Babel
 
 LANGUAGES = ("vi", "en")
 COOKIE = "lang"
-SURFACES = ("kiosk", "counter", "display", "track", "templates")
+SURFACES = ("kiosk", "counter", "display", "track", "templates", "admin")
 
 
 def init_i18n(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 from api import (  # noqa: E402,F401  (the modules register their routes on bp)
+    admin,
     counters,
     errors,
     kiosks,

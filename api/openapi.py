@@ -19,6 +19,7 @@ ERROR_SCHEMA = {
 SECURITY = {
     "staff": [{"session": []}, {"bearer": []}],
     "supervisor": [{"session": []}, {"bearer": []}],
+    "admin": [{"session": []}, {"bearer": []}],
     "public": [],
 }
 

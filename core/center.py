@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from core.audit import record
 from core.errors import CenterFileError, NotFound
 from core.models import Center, Counter, CounterStatus, Department, Service
 from core.rows import rows
@@ -107,16 +109,23 @@ def get_kiosk(db: Database, kiosk_id: str) -> dict[str, Any] | None:
 
 
 def load_center(
-    db: Database, data: dict[str, Any], *, check_printer: Callable[[str], object] | None = None
+    db: Database,
+    data: dict[str, Any],
+    *,
+    check_printer: Callable[[str], object] | None = None,
+    actor: str | None = None,
+    now: datetime | None = None,
 ) -> dict[str, int]:
     """Replace the center's configuration by a parsed center file; all or nothing.
 
     `check_printer` validates a kiosk's printer URL (the adapter's parser), raising ValueError.
     Services and counters that tickets still refer to are kept, disabled, so history stays whole.
+    With an `actor` (and `now`), the load is recorded in the audit log.
     """
     from core.center_file import validate_center_file
 
     center = validate_center_file(data, check_printer=check_printer)
+    counts = {part: len(center[part]) for part in ("departments", "services", "counters", "kiosks")}
     with immediate(db):
         for key, value in center["settings"].items():
             db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
@@ -130,12 +139,9 @@ def load_center(
                 "INSERT INTO kiosks (id, name, printer, paper) VALUES (?, ?, ?, ?)",
                 [kiosk["id"], kiosk["name"], kiosk["printer"], kiosk["paper"]],
             )
-    return {
-        "departments": len(center["departments"]),
-        "services": len(center["services"]),
-        "counters": len(center["counters"]),
-        "kiosks": len(center["kiosks"]),
-    }
+        if actor is not None and now is not None:
+            record(db, actor=actor, action="center.loaded", now=now, after=counts)
+    return counts
 
 
 def _replace_priority_categories(db: Database, categories: list[dict[str, Any]]) -> None:
@@ -174,10 +180,11 @@ def _replace_departments_and_services(
     for position, service in enumerate(services, start=1):
         db.execute(
             "INSERT INTO services (code, name, name_en, department, target_wait_min, daily_quota,"
-            " hours, enabled, position) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " hours, enabled, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
             " department = excluded.department, target_wait_min = excluded.target_wait_min,"
-            " daily_quota = excluded.daily_quota, hours = excluded.hours, enabled = 1,"
+            " daily_quota = excluded.daily_quota, hours = excluded.hours,"
+            " enabled = excluded.enabled,"
             " position = excluded.position",
             [
                 service["code"],
@@ -187,12 +194,15 @@ def _replace_departments_and_services(
                 service["target_wait_min"],
                 service.get("daily_quota"),
                 json.dumps(service["hours"]),
+                int(service.get("enabled", True)),
                 position,
             ],
         )
     db.execute(
         "DELETE FROM services WHERE enabled = 0 AND code NOT IN (SELECT service FROM tickets)"
         " AND code NOT IN (SELECT service FROM sequences)"
+        f" AND code NOT IN ({','.join('?' * len(services))})",
+        [service["code"] for service in services],
     )
     known = [department["code"] for department in departments]
     db.execute(

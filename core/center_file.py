@@ -13,11 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import CenterFileError
+from core.schedule import HOLIDAYS_SETTING, parse_holidays, parse_hours
 
 LANGUAGES = ("vi", "en")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 PAPERS = ("80mm", "58mm")
 
 
@@ -33,6 +33,7 @@ def validate_center_file(
         "kiosks",
         "priority",
         "announcement",
+        "holidays",
     }
     unknown = sorted(set(data) - known_tables)
     if unknown:
@@ -48,6 +49,8 @@ def validate_center_file(
     settings["priority_max_in_row"] = str(max_in_row)
     if "announcement" in data:
         settings["json:announcement"] = json.dumps(_announcement(data["announcement"]))
+    if "holidays" in data:  # left out: the holidays kept in the admin pages stay
+        settings[HOLIDAYS_SETTING] = json.dumps(_holidays(data["holidays"]))
     return {
         "settings": settings,
         "departments": departments,
@@ -144,28 +147,32 @@ def _services(value: Any, departments: set[str]) -> list[dict[str, Any]]:
                 "target_wait_min": target,
                 "daily_quota": quota,
                 "hours": _hours(service.get("hours", []), where),
+                "enabled": _enabled(service, where),
             }
         )
     return result
 
 
-def _hours(value: Any, where: str) -> list[list[str]]:
-    if not isinstance(value, list):
-        raise CenterFileError(f'{where}: hours must be a list like ["07:00-11:30"].')
-    spans = []
-    for span in value:
-        match = HOURS.match(span) if isinstance(span, str) else None
-        if not match:
-            raise CenterFileError(f'{where}: bad hours {span!r}; write "HH:MM-HH:MM".')
-        start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
-        if start_h > 23 or end_h > 24 or start_m > 59 or end_m > 59 or (end_h == 24 and end_m):
-            raise CenterFileError(f"{where}: bad hours {span!r}; times run 00:00 to 24:00.")
-        if (start_h, start_m) >= (end_h, end_m):
-            raise CenterFileError(
-                f"{where}: bad hours {span!r}; the end must come after the start."
-            )
-        spans.append(span.split("-"))
-    return spans
+def _hours(value: Any, where: str) -> list[list[str]] | dict[str, list[list[str]]]:
+    """`hours = [...]` (every day) or a `[services.hours]` table of weekdays (core.schedule)."""
+    try:
+        return parse_hours(value)
+    except ValueError as error:
+        raise CenterFileError(f"{where}: {error}") from error
+
+
+def _enabled(service: dict[str, Any], where: str) -> bool:
+    enabled = service.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise CenterFileError(f"{where}: enabled must be true or false.")
+    return enabled
+
+
+def _holidays(value: Any) -> list[dict[str, str]]:
+    try:
+        return parse_holidays(value)
+    except ValueError as error:
+        raise CenterFileError(str(error)) from error
 
 
 def _counters(value: Any, services: list[str]) -> list[dict[str, Any]]:

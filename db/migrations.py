@@ -168,3 +168,42 @@ def m001_initial(db: Database) -> None:
         "INSERT INTO priority_categories (code, name, name_en, position) VALUES (?, ?, ?, ?)",
         DEFAULT_PRIORITY_CATEGORIES,
     )
+
+
+AUDIT_AND_SCHEDULE = (
+    # Who changed what in the configuration and the staff accounts, when, and why. Append-only:
+    # the triggers refuse to change or remove a row, whatever program holds the file.
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT CHECK (details IS NULL OR json_valid(details)),
+        reason TEXT
+    )""",
+    "CREATE INDEX audit_log_at ON audit_log(at)",
+    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    # The ticket events the audit page shows beside the log (out-of-order calls, cancels,
+    # transfers, reactivations): a partial index, so the hot path of ordinary events pays nothing.
+    """CREATE INDEX ticket_events_audit ON ticket_events(at)
+    WHERE kind IN ('cancelled', 'transferred', 'reactivated')
+    OR (kind = 'called' AND data IS NOT NULL)""",
+    # services.hours is a JSON list (the same hours every day) or a mapping of weekdays.
+    """CREATE TRIGGER services_hours_insert BEFORE INSERT ON services
+    WHEN NOT json_valid(NEW.hours) OR json_type(NEW.hours) NOT IN ('array', 'object')
+    BEGIN SELECT RAISE(ABORT, 'services.hours must be a JSON list or mapping'); END""",
+    """CREATE TRIGGER services_hours_update BEFORE UPDATE OF hours ON services
+    WHEN NOT json_valid(NEW.hours) OR json_type(NEW.hours) NOT IN ('array', 'object')
+    BEGIN SELECT RAISE(ABORT, 'services.hours must be a JSON list or mapping'); END""",
+)
+
+
+@migrations(name="m002_audit_and_schedule")
+def m002_audit_and_schedule(db: Database) -> None:
+    """Add the append-only audit log, and guard the weekly schedule's stored form."""
+    for statement in AUDIT_AND_SCHEDULE:
+        db.execute(statement)

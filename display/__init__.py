@@ -78,6 +78,7 @@ def call_audio(label: str, counter: int) -> ResponseReturnValue:
         log.warning("announcement template refused (%s); using the default", error)
         audio = call_audio.render(language, label.upper(), counter, repeat=settings["repeat"])
     response = Response(audio, mimetype="audio/wav")
-    response.cache_control.max_age = 3600
-    response.cache_control.public = True
+    # The server keeps rendered calls; browsers must ask again, or a changed template would
+    # replay the old words for an hour.
+    response.cache_control.no_cache = True
     return response

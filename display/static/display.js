@@ -189,7 +189,14 @@
     playNext();
   }
 
+  let configurationChanged = false;
+
+  function reloadWhenSilent() {
+    if (configurationChanged && !current && !queue.length) window.location.reload();
+  }
+
   function playNext() {
+    reloadWhenSilent();
     if (current || blocked || !queue.length) return;
     const item = queue.shift();
     body.dataset.queued = String(queue.length);
@@ -283,6 +290,10 @@
     socket.on("connect_error", () => setConnected(false));
     socket.on("board", onBoard);
     socket.on("called", onCalled);
+    socket.on("configuration", () => {
+      configurationChanged = true; // the admin renamed or re-laid the center: reload when silent
+      reloadWhenSilent();
+    });
   }
 
   $("enable-sound").addEventListener("click", enableSound);

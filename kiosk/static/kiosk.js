@@ -197,7 +197,7 @@
 
   /* The next visitor's start screen, in the center's language: nobody inherits "English". */
   function goHome() {
-    if (data.language !== data.centerLanguage) {
+    if (data.language !== data.centerLanguage || state.configurationChanged) {
       clearInterval(countdownTimer);
       clearTimeout(idleTimer);
       window.location.assign(data.homeUrl);
@@ -366,6 +366,11 @@
     socket = window.io("/kiosk", { transports: ["websocket"], query: { kiosk: data.kiosk } });
     socket.on("connect", function () { $("offline-notice").hidden = true; });
     socket.on("services", setServices);
+    // The admin changed names or layout: reload, but never under a visitor's finger.
+    socket.on("configuration", function () {
+      state.configurationChanged = true;
+      if (state.screen === "departments") goHome();
+    });
     socket.on("printer", function (status) {
       if (status.kiosk !== (data.kiosk || null)) return;
       $("printer-notice").hidden = status.ok;

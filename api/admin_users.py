@@ -1,0 +1,69 @@
+"""Administration of staff accounts: create, switch off or on, reset a password, change a role.
+
+Admin only. A reset password or a switched-off account is signed out everywhere at its next
+request; nobody can switch off or demote their own account, or the last active admin.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from api import bp
+from api.admin import ADMIN, INVALID, change
+from api.admin_schemas import AdminUser, AdminUserActive, AdminUserPassword, AdminUserRole
+from api.auth import require
+from api.validation import documented, parse
+from core.configuration import staff
+from db.web import get_db
+
+CHANGED = {**INVALID, 404: "no such user", 409: "yourself, the last admin, or exists already"}
+
+
+@bp.post("/admin/users")
+@require(ADMIN)
+@documented("Create a staff account", body=AdminUser, access=ADMIN, responses=CHANGED)
+def admin_create_user() -> ResponseReturnValue:
+    body = parse(AdminUser)
+    account = staff.add_user(
+        get_db(),
+        change(body.reason),
+        username=body.username,
+        role=body.role,
+        password=body.password,
+    )
+    return jsonify(account), 201
+
+
+@bp.put("/admin/users/<username>/role")
+@require(ADMIN)
+@documented("Change an account's role", body=AdminUserRole, access=ADMIN, responses=CHANGED)
+def admin_user_role(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserRole)
+    return jsonify(staff.change_role(get_db(), change(body.reason), username, body.role))
+
+
+@bp.put("/admin/users/<username>/active")
+@require(ADMIN)
+@documented(
+    "Switch an account off (signed out at once) or on",
+    body=AdminUserActive,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_user_active(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserActive)
+    return jsonify(staff.set_user_active(get_db(), change(body.reason), username, body.active))
+
+
+@bp.post("/admin/users/<username>/password")
+@require(ADMIN)
+@documented(
+    "Set a new password; the account is signed out everywhere",
+    body=AdminUserPassword,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_user_password(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserPassword)
+    return jsonify(staff.reset_password(get_db(), change(body.reason), username, body.password))

@@ -1,0 +1,106 @@
+"""Staff accounts as an admin manages them: create, switch off and on, reset a password,
+change a role. Each change is audited; a password is never logged.
+
+Two guards keep the center administrable: nobody switches off or demotes their own account
+(a slip would lock them out mid-change), and the last active admin stays an active admin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.configuration import Change, audited
+from core.errors import Conflict, InvalidInput
+from core.rows import rows
+from core.users import ROLES, create_user, get_user, set_password
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    """Every account, by role then name; active ones first."""
+    return [
+        {**row, "active": bool(row["active"])}
+        for row in rows(
+            db,
+            "SELECT username, role, active, created_at FROM users"
+            " ORDER BY active DESC, CASE role WHEN 'admin' THEN 0 WHEN 'supervisor' THEN 1"
+            " ELSE 2 END, username",
+        )
+    ]
+
+
+def _account(db: Database, username: str) -> dict[str, Any]:
+    user = get_user(db, username)
+    return {"username": user.username, "role": user.role, "active": user.active}
+
+
+def _active_admins(db: Database) -> int:
+    return int(
+        db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+    )
+
+
+def _not_yourself(change: Change, username: str, what: str) -> None:
+    if change.actor == username:
+        raise Conflict(f"You cannot {what} your own account; ask another admin.", code="self")
+
+
+def add_user(
+    db: Database, change: Change, *, username: str, role: str, password: str
+) -> dict[str, Any]:
+    """Create an account (usernames 2-32 of a-z 0-9 . _ -, passwords 8 characters or more)."""
+    with audited(db, change, "user.create", username) as note:
+        create_user(db, username, role=role, password=password, now=change.now)
+        note.after = _account(db, username)
+    return dict(note.after)
+
+
+def set_user_active(db: Database, change: Change, username: str, active: bool) -> dict[str, Any]:
+    """Switch an account off (signed out at its next request) or on again.
+
+    Switching off also ends the account's sessions for good, so switching it on again later
+    does not revive a session left open on some counter PC.
+    """
+    if not active:
+        _not_yourself(change, username, "switch off")
+    action = "user.enable" if active else "user.disable"
+    with audited(db, change, action, username) as note:
+        note.before = _account(db, username)
+        if not active and note.before["role"] == "admin" and note.before["active"]:
+            if _active_admins(db) <= 1:
+                raise Conflict(
+                    "This is the last active admin; make another admin first.", code="last_admin"
+                )
+        db.execute(
+            "UPDATE users SET active = ?, session_version = session_version + ? WHERE username = ?",
+            [int(active), 0 if active else 1, username],
+        )
+        note.after = _account(db, username)
+    return dict(note.after)
+
+
+def change_role(db: Database, change: Change, username: str, role: str) -> dict[str, Any]:
+    """Give an account another role; it applies from the account's next request."""
+    if role not in ROLES:
+        raise InvalidInput(f"The role must be one of {', '.join(ROLES)}.", code="bad_role")
+    _not_yourself(change, username, "change the role of")
+    with audited(db, change, "user.role", username) as note:
+        note.before = _account(db, username)
+        if note.before["role"] == "admin" and role != "admin" and note.before["active"]:
+            if _active_admins(db) <= 1:
+                raise Conflict(
+                    "This is the last active admin; make another admin first.", code="last_admin"
+                )
+        db.execute("UPDATE users SET role = ? WHERE username = ?", [role, username])
+        note.after = _account(db, username)
+    return dict(note.after)
+
+
+def reset_password(db: Database, change: Change, username: str, password: str) -> dict[str, Any]:
+    """Set a new password; the account is signed out everywhere (its session version moves)."""
+    with audited(db, change, "user.password", username) as note:
+        note.before = {"username": username, "signed_out": False}
+        set_password(db, username, password)
+        note.after = {"username": username, "signed_out": True}
+    return _account(db, username)

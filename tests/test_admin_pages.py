@@ -1,0 +1,199 @@
+"""The administration pages as the server renders them: who sees what, no inline script or
+style a strict Content-Security-Policy would block, and every word in Vietnamese too."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from core.users import create_user
+from db import connect
+from tests.conftest import CLERK_PASSWORD, sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (
+    "center",
+    "departments",
+    "services",
+    "counters",
+    "kiosks",
+    "priority",
+    "announcement",
+    "users",
+    "audit",
+)
+
+
+@pytest.fixture
+def admin_client(app: Any, client: Any, clock: Any) -> Any:
+    database = connect(app.config["DATABASE"])
+    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
+    database.conn.close()
+    sign_in(client, "root")
+    return client
+
+
+def assert_no_inline_code(page: Page) -> None:
+    scripts = [attributes for tag, attributes in page.tags if tag == "script"]
+    assert scripts
+    for attributes in scripts:
+        assert attributes.get("src") or attributes.get("type") == "application/json", attributes
+    for tag, attributes in page.tags:
+        assert tag != "style"
+        assert "style" not in attributes, tag
+        assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: tags with their attributes, and JSON blocks."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.json_blocks: dict[str, Any] = {}
+        self._json_id: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "script" and attributes.get("type") == "application/json":
+            self._json_id = attributes.get("id")
+
+    def handle_data(self, data: str) -> None:
+        if self._json_id:
+            self.json_blocks[self._json_id] = json.loads(data)
+            self._json_id = None
+
+    def first(self, tag: str, **wanted: str) -> dict[str, str | None]:
+        for name, attributes in self.tags:
+            if name == tag and all(attributes.get(k) == v for k, v in wanted.items()):
+                return attributes
+        raise AssertionError(f"no <{tag} {wanted}>")
+
+
+def render(client: Any, path: str) -> tuple[str, Page]:
+    answer = client.get(path)
+    assert answer.status_code == 200, path
+    html = answer.get_data(as_text=True)
+    return html, Page(html)
+
+
+def section_links(page: Page) -> list[str]:
+    """The sections the page links to (the brand's link to /admin/ aside)."""
+    hrefs = [attributes.get("href") or "" for tag, attributes in page.tags if tag == "a"]
+    return [href for href in hrefs if href.startswith("/admin/") and href != "/admin/"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_admin_page_renders_without_inline_code(admin_client: Any, name: str) -> None:
+    for query in ("", "?lang=en"):
+        _html, page = render(admin_client, f"/admin/{name}{query}")
+        assert_no_inline_code(page)
+    assert page.first("html")["lang"] == "en"
+
+
+def test_signed_out_the_admin_pages_show_the_sign_in_form(client: Any) -> None:
+    html, page = render(client, "/admin/")
+
+    assert page.first("form", id="sign-in-form")
+    assert page.first("body")["data-session-url"] == "/api/session"
+    assert "Đăng nhập trang quản trị" in html and "sidebar" not in html
+    assert_no_inline_code(page)
+    _html, services = render(client, "/admin/services")
+    assert services.first("form", id="sign-in-form")
+
+
+def test_an_admin_lands_on_the_center_page_with_every_section(admin_client: Any) -> None:
+    answer = admin_client.get("/admin/")
+    assert answer.status_code == 302 and answer.location.endswith("/admin/center")
+
+    html, page = render(admin_client, "/admin/center")
+    assert section_links(page) == [f"/admin/{name}" for name in PAGES]
+    assert 'value="Trung tâm thử"' in html
+
+
+def test_a_supervisor_sees_the_audit_log_only(client: Any) -> None:
+    sign_in(client, "chi")
+
+    assert client.get("/admin/").location.endswith("/admin/audit")
+    refused = client.get("/admin/services")
+    assert refused.status_code == 403
+    page = Page(refused.get_data(as_text=True))
+    assert section_links(page) == ["/admin/audit"]
+    assert client.get("/admin/audit").status_code == 200
+
+
+def test_a_clerk_is_told_this_is_not_for_them(client: Any) -> None:
+    sign_in(client, "an")
+
+    refused = client.get("/admin/audit")
+
+    assert refused.status_code == 403
+    assert "không dùng được trang quản trị" in refused.get_data(as_text=True)
+
+
+def test_the_services_page_gives_its_script_the_services_and_the_week(admin_client: Any) -> None:
+    html, page = render(admin_client, "/admin/services")
+
+    items = page.json_blocks["service-items"]
+    assert items["D"]["schedule"]["monday"] == ["07:00-11:30", "13:00-16:30"]
+    assert items["A"]["schedule"] is None
+    assert "Hằng ngày" in html and "07:00–11:30" in html
+    assert page.first("dialog", id="service-dialog")["data-update-url"] == "/api/admin/services/KEY"
+    assert page.json_blocks["holiday-items"] == []
+    assert set(page.json_blocks["schedule-strings"]) >= {"half", "overlap", "format"}
+
+
+def test_the_audit_page_names_each_change_in_words(admin_client: Any) -> None:
+    headers = {"X-CSRF-Token": admin_client.get("/api/session").json["csrf_token"]}
+    admin_client.put(
+        "/api/admin/services/B",
+        json={
+            "name": "Chứng thực bản sao",
+            "department": "TP",
+            "daily_quota": 5,
+            "reason": "Quá tải",
+        },
+        headers=headers,
+    )
+
+    html, _page = render(admin_client, "/admin/audit")
+    assert "Sửa dịch vụ" in html and "Quá tải" in html
+    assert "<del>3</del> → <ins>5</ins>" in html
+    html, _page = render(admin_client, "/admin/audit?kind=tickets")
+    assert "Sửa dịch vụ" not in html and "Không có ghi nhận nào" in html
+
+
+def test_every_string_of_the_admin_pages_has_a_vietnamese_translation() -> None:
+    keywords = {**DEFAULT_KEYWORDS, "lazy_pgettext": ((1, "c"), 2)}
+    wanted = set()
+    for method_map in ([("**.html", "jinja2")], [("**.py", "python")]):
+        for _file, _line, message, _comments, context in extract_from_dir(
+            str(ROOT / "admin"), method_map=method_map, keywords=keywords
+        ):
+            wanted.add((context, message if isinstance(message, str) else message[0]))
+    translated = {(m.context, m.id) for m in catalogue("admin") if m.id and m.string}
+
+    assert len(wanted) > 250 and not wanted - translated
+
+
+def test_the_admin_catalogue_changes_no_other_page_s_words() -> None:
+    """Flask-Babel merges every surface's catalogue into one: a shared msgid must agree."""
+    admin = {(m.context, m.id): m.string for m in catalogue("admin") if m.id}
+    for surface in ("kiosk", "counter", "display", "track", "templates"):
+        for message in catalogue(surface):
+            key = (message.context, message.id)
+            if message.id and key in admin:
+                assert admin[key] == message.string, (surface, key)
+
+
+def catalogue(surface: str) -> Any:
+    with (ROOT / surface / "translations" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po)
