@@ -107,8 +107,10 @@ def _join_as_print_agent(database: Any, auth: dict[str, Any]) -> None:
     from core.users import user_for_token
 
     kiosk, token = str(auth.get("agent", "")), str(auth.get("token", ""))
-    if not kiosk or user_for_token(database, token) is None:
-        raise ConnectionRefusedError("a print agent needs its kiosk id and a valid token")
+    holder = user_for_token(database, token) if kiosk else None
+    # A kiosk's jobs carry its visitors' track links: only that kiosk's token (or an admin's).
+    if holder is None or (holder.username != f"token:kiosk-{kiosk}" and holder.role != "admin"):
+        raise ConnectionRefusedError("a print agent needs the token made for its kiosk")
     join_room(f"agent:{kiosk}")
     print_agents[request.sid] = kiosk  # type: ignore[attr-defined]
 

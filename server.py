@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask, jsonify
 
+from security import register_security
+
 ROOT = Path(__file__).resolve().parent
 
 DEFAULTS: dict[str, Any] = {
@@ -41,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_database(app)
     register_realtime(app)
     register_adapters(app)
+    register_security(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -72,9 +75,11 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_database(app: Flask) -> None:
+    from db.first_admin import init_first_admin
     from db.web import init_app
 
     init_app(app)
+    init_first_admin(app)
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -107,6 +112,7 @@ def register_adapters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import admin
     import api
     import counter
     import display
@@ -120,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(counter.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(track.bp)
+    app.register_blueprint(admin.bp)
     app.add_url_rule("/", "home", _home)
 
 

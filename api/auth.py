@@ -1,8 +1,11 @@
 """Who is asking: a staff session (cookie + CSRF token) or an integration's bearer token.
 
 A session remembers the user's session version: a password reset bumps it, which signs the user
-out everywhere. State-changing requests made with the cookie must carry the CSRF token in
-`X-CSRF-Token`; bearer requests need none (no browser sends them on its own).
+out everywhere. It also remembers when it began, and ends after one shift whatever the cookie
+says (`SESSION_HOURS`, see security.py), so a cookie copied off a counter PC does not open it
+next week. Every request checks the account again, so a disabled user is out at once.
+State-changing requests made with the cookie must carry the CSRF token in `X-CSRF-Token`; bearer
+requests need none (no browser sends them on its own).
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 
 from api.errors import error
 from core.errors import NotFound
 from core.users import User, get_user, user_for_token
-from db.web import get_db
+from db.web import get_db, now
 
 View = TypeVar("View", bound=Callable[..., Any])
 STAFF = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SIGNED_IN_AT = "signed_in_at"  # session key: the sign-in moment, in Unix seconds
 
 
 def current_user() -> User | None:
@@ -35,23 +39,35 @@ def current_user() -> User | None:
         g.user = user_for_token(get_db(), header.removeprefix("Bearer ").strip())
         g.via_token = g.user is not None
     elif session.get("username"):
-        try:
-            user = get_user(get_db(), session["username"])
-        except NotFound:
-            user = None
-        if user and user.active and user.session_version == session.get("version"):
-            g.user = user
-        else:
+        g.user = _session_user()
+        if g.user is None:
             session.clear()
     return g.user  # type: ignore[no-any-return]
+
+
+def _session_user() -> User | None:
+    """The session's user while the session is within its shift and the account unchanged."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int):
+        return None
+    if now().timestamp() - signed_in_at >= current_app.permanent_session_lifetime.total_seconds():
+        return None
+    try:
+        user = get_user(get_db(), str(session["username"]))
+    except NotFound:
+        return None
+    if user.active and user.session_version == session.get("version"):
+        return user
+    return None
 
 
 def csrf_ok() -> bool:
     if request.method in SAFE_METHODS or g.get("via_token"):
         return True
-    expected = session.get("csrf", "")
+    expected = str(session.get("csrf", ""))
     given = request.headers.get("X-CSRF-Token", "")
-    return bool(expected) and hmac.compare_digest(expected, given)
+    # as bytes: compare_digest refuses str with non-ASCII, and a header can carry any byte
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
 
 
 def require(*roles: str) -> Callable[[View], View]:

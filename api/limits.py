@@ -1,15 +1,24 @@
-"""Rate limits on the public doors, so nobody empties a day's quota by script.
+"""Rate limits on the public doors, so nobody empties a day's quota or guesses a password by script.
 
 `QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off".
+Signing in is limited twice: per client address by Flask-Limiter, and per username by
+`LoginThrottle`, because a hall full of phones has many addresses but a clerk has one name.
 """
 
 from __future__ import annotations
+
+import threading
+from collections import deque
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+
+LOGIN_LIMIT = "10/minute"  # sign-in attempts per client address
+THROTTLE = "qms.login_throttle"
 
 
 def ticket_rate_limit() -> str:
@@ -19,3 +28,74 @@ def ticket_rate_limit() -> str:
 
 def ticket_limit_off() -> bool:
     return str(current_app.config["TICKET_RATE_LIMIT"]).strip() == "off"
+
+
+class LoginThrottle:
+    """Failed sign-ins per username: `failures` within `window` lock the name for `lockout`.
+
+    Unknown names are counted like real ones, so the lock tells nobody which names exist.
+    Attempts during the lock are refused unchecked and do not extend it, so a stranger can
+    keep a clerk out for a few minutes at most, never for good; a clerk already signed in is
+    not touched. The counts live in this process's memory: one gunicorn worker serves a
+    center (design.md section 7), and a restart forgets them, which costs an attacker nothing
+    he could not get by waiting.
+    """
+
+    MAX_NAMES = 10_000  # names tracked at once, so a flood of made-up names cannot fill memory
+
+    def __init__(
+        self,
+        failures: int = 5,
+        window: timedelta = timedelta(minutes=10),
+        lockout: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.failures = failures
+        self.window = window
+        self.lockout = lockout
+        self._failed: dict[str, deque[datetime]] = {}
+        self._locked_until: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, username: str, now: datetime) -> int:
+        """Seconds this username stays locked (0 when it may try)."""
+        with self._lock:
+            until = self._locked_until.get(username)
+            if until is None:
+                return 0
+            if until <= now:
+                del self._locked_until[username]
+                self._failed.pop(username, None)
+                return 0
+            return max(1, int((until - now).total_seconds() + 0.999))
+
+    def failed(self, username: str, now: datetime) -> None:
+        """Count a wrong password; the `failures`-th within the window locks the name."""
+        with self._lock:
+            if username not in self._failed and len(self._failed) >= self.MAX_NAMES:
+                self._forget_old(now)
+            recent = self._failed.setdefault(username, deque())
+            recent.append(now)
+            while recent and recent[0] <= now - self.window:
+                recent.popleft()
+            if len(recent) >= self.failures:
+                self._locked_until[username] = now + self.lockout
+
+    def succeeded(self, username: str) -> None:
+        """A right password clears the name's count."""
+        with self._lock:
+            self._failed.pop(username, None)
+            self._locked_until.pop(username, None)
+
+    def _forget_old(self, now: datetime) -> None:
+        for name in [n for n, times in self._failed.items() if times[-1] <= now - self.window]:
+            del self._failed[name]
+        if len(self._failed) >= self.MAX_NAMES:  # all recent: drop the oldest unlocked names
+            unlocked = [n for n in self._failed if n not in self._locked_until]
+            for name in unlocked[: len(self._failed) - self.MAX_NAMES + 1]:
+                del self._failed[name]
+
+
+def login_throttle() -> LoginThrottle:
+    """This app's username throttle (one per app, so test apps do not share counts)."""
+    throttle: LoginThrottle = current_app.extensions.setdefault(THROTTLE, LoginThrottle())
+    return throttle

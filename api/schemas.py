@@ -46,8 +46,11 @@ class Transfer(Body):
     service: ServiceCode
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 class Rating(Body):
-    ticket: int = Field(ge=1)
+    ticket: int = Field(ge=1, le=SQLITE_MAX_INTEGER)
     score: int = Field(ge=1, le=4, description="4 very satisfied ... 1 unsatisfied.")
     comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
@@ -58,5 +61,7 @@ class Cancel(Body):
 
 class PrinterReport(Body):
     ok: bool
-    ticket: int | None = Field(None, ge=1, description="The ticket printed, if the report is one.")
+    ticket: int | None = Field(
+        None, ge=1, le=SQLITE_MAX_INTEGER, description="The ticket printed, if any."
+    )
     reason: ShortText | None = None

@@ -1,4 +1,8 @@
-"""Signing staff in and out."""
+"""Signing staff in and out.
+
+A session lasts one shift (`SESSION_HOURS`, 12 by default) from the moment of signing in, however
+busy it is; a password reset or a disabled account ends it at the next request (api/auth.py).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,13 @@ from flask import jsonify, session
 from flask.typing import ResponseReturnValue
 
 from api import bp
-from api.auth import STAFF, current_user, require
+from api.auth import SIGNED_IN_AT, STAFF, current_user, require
 from api.errors import error
-from api.limits import limiter
+from api.limits import LOGIN_LIMIT, limiter, login_throttle
 from api.schemas import Login
 from api.validation import documented, parse
 from core.users import authenticate
-from db.web import get_db
-
-LOGIN_LIMIT = "10/minute"
+from db.web import get_db, now
 
 
 @bp.post("/session")
@@ -24,18 +26,44 @@ LOGIN_LIMIT = "10/minute"
 @documented(
     "Sign in; answers the user and the CSRF token",
     body=Login,
-    responses={200: "signed in", 401: "wrong name or password", 429: "too many tries"},
+    responses={
+        200: "signed in",
+        401: "wrong name or password",
+        429: "too many tries from this device, or for this username",
+    },
 )
 def sign_in() -> ResponseReturnValue:
     login = parse(Login)
+    throttle, moment = login_throttle(), now()
+    wait_s = throttle.locked_for(login.username, moment)
+    if wait_s:
+        return _locked(wait_s)
     user = authenticate(get_db(), login.username, login.password)
     if user is None:
+        throttle.failed(login.username, moment)
         return error(401, "unauthorized", "Wrong username or password.")
+    throttle.succeeded(login.username)
     session.clear()
+    session.permanent = True  # the cookie outlives a browser restart, not the shift
     session.update(
-        username=user.username, version=user.session_version, csrf=secrets.token_urlsafe(24)
+        username=user.username,
+        version=user.session_version,
+        csrf=secrets.token_urlsafe(24),
+        **{SIGNED_IN_AT: int(moment.timestamp())},
     )
     return jsonify(user={"username": user.username, "role": user.role}, csrf_token=session["csrf"])
+
+
+def _locked(wait_s: int) -> ResponseReturnValue:
+    minutes = max(1, (wait_s + 59) // 60)
+    answer = jsonify(
+        error="too_many_failures",
+        message=f"Too many wrong passwords for this username. Wait {minutes} minute(s) and try "
+        "again, or ask a supervisor to reset the password.",
+    )
+    answer.status_code = 429
+    answer.headers["Retry-After"] = str(wait_s)
+    return answer
 
 
 @bp.get("/session")

@@ -17,7 +17,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 class Body(BaseModel):
     """A strict request body: unknown keys are refused rather than silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 def parse(model: type[Model]) -> Model:

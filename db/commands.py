@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sqlite3
 import tomllib
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from flask.cli import with_appcontext
 
 from core.center import load_center
 from core.errors import QueueError
-from core.users import create_token, create_user
+from core.users import create_token, create_user, set_password
 from db import connect, migrate
 
 
@@ -42,7 +43,13 @@ def load_config(center_file: Path) -> None:
     database = connect(current_app.config["DATABASE"])
     migrate(database)
     try:
-        counts = load_center(database, data, check_printer=parse_printer_url)
+        counts = load_center(
+            database,
+            data,
+            check_printer=parse_printer_url,
+            actor=f"load-config ({getpass.getuser()})",
+            now=datetime.now(UTC),
+        )
     except QueueError as error:
         raise click.ClickException(
             f"{center_file}: {error.message} Nothing was changed."
@@ -64,6 +71,20 @@ def create_user_command(username: str, role: str, password: str) -> None:
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"User {username} ({role}) created.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password_command(username: str, password: str) -> None:
+    """Set a staff account's password (the first admin's, a forgotten one); signs it out."""
+    database = connect(current_app.config["DATABASE"])
+    try:
+        set_password(database, username, password)
+    except QueueError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Password of {username} set; its sessions are signed out.")
 
 
 @click.command("create-token")
@@ -100,6 +121,7 @@ def backup(target: Path) -> None:
 
 def register(app: Flask) -> None:
     from db.demo import demo
+    from db.export import export_config
     from display.commands import build_voice
     from kiosk.commands import print_sample
 
@@ -107,8 +129,10 @@ def register(app: Flask) -> None:
         init_db,
         load_config,
         create_user_command,
+        set_password_command,
         create_token_command,
         backup,
+        export_config,
         demo,
         print_sample,
         build_voice,

@@ -98,3 +98,19 @@ def test_an_agent_without_a_valid_token_is_refused(tmp_path: Path) -> None:
     assert not refused.is_connected("/kiosk")
     kiosk = socketio.test_client(app, namespace="/kiosk")
     assert kiosk.is_connected("/kiosk")
+
+
+def test_an_agent_needs_its_own_kiosks_token(app: object, database_path: object) -> None:
+    from datetime import UTC, datetime
+
+    from core.users import create_token
+    from db import connect
+    from realtime import socketio
+
+    database = connect(database_path)  # type: ignore[arg-type]
+    own = create_token(database, "kiosk-k1", role="clerk", now=datetime.now(UTC))
+    other = create_token(database, "kiosk-k2", role="clerk", now=datetime.now(UTC))
+    stranger = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "token": other})
+    assert not stranger.is_connected("/kiosk")
+    agent = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "token": own})
+    assert agent.is_connected("/kiosk")

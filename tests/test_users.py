@@ -187,3 +187,25 @@ def test_create_token_refuses_a_taken_name_a_bad_name_and_a_bad_role(
         "bad_role",
     )
     assert db.execute("SELECT count(*) FROM api_tokens").fetchone()[0] == 1
+
+
+def test_unknown_and_known_names_cost_one_scrypt_each(
+    db: Database, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown name must not answer faster or slower: timing would tell who has an account."""
+    import core.users
+
+    create_user(db, "lan", role="clerk", password="right-password", now=clock())
+    authenticate(db, "nobody", "warm-up")  # the decoy hash is made once, at the first unknown
+    calls: list[str] = []
+    real_scrypt = hashlib.scrypt
+
+    def counting_scrypt(*args: Any, **kwargs: Any) -> bytes:
+        calls.append("scrypt")
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(core.users.hashlib, "scrypt", counting_scrypt)
+    authenticate(db, "lan", "wrong-password")
+    known = len(calls)
+    authenticate(db, "nobody", "wrong-password")
+    assert known == 1 and len(calls) - known == 1

@@ -1,0 +1,133 @@
+"""What every response tells the browser, and how the session cookie is kept.
+
+The center's LAN is shared with the public: the hall Wi-Fi, the kiosks, visitors' phones. So the
+pages run under a strict Content-Security-Policy (scripts and styles only from our own files,
+never inline, no framing), the session cookie is HttpOnly and SameSite=Lax (and Secure over
+HTTPS, or always with `QMS_SESSION_COOKIE_SECURE=1` behind a TLS proxy), and a session lasts one
+shift (`QMS_SESSION_HOURS`, 12 by default), counted from signing in.
+
+`style-src 'self'` without 'unsafe-inline' holds because no template uses a `style` attribute or
+a `<style>` element (tests/test_security.py checks every template); scripts that move a bar set
+`element.style` from JavaScript, which the policy allows. The JSON data a page needs sits in
+`<script type="application/json">` blocks, which are data, not script, and are not blocked.
+`connect-src` adds `ws:` and `wss:` because browsers before CSP level 3 (older phones following a
+ticket) do not count the page's own websocket as 'self'.
+
+Input limits live here too, for every route at once, present and future: request bodies are capped
+(`QMS_MAX_CONTENT_LENGTH`, 1 MiB by default: 413); JSON nested past Python's recursion limit, or
+with an integer beyond SQLite's 64 bits, is a bad body (400) rather than a RecursionError or an
+OverflowError deep in a query; and path integers are bounded the same way (a counter number of 30
+digits matches no route: 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter, Map
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self' ws: wss:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # a track page's URL is the visitor's key: it stays home
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+SESSION_HOURS = 12  # one clerk's shift
+SQLITE_INTEGER_MAX = 2**63 - 1
+MAX_CONTENT_LENGTH = 1024 * 1024  # JSON commands are small; a center file is a few kB
+
+
+def register_security(app: Flask) -> None:
+    """Bound the input, set the session cookie's rules and lifetime, add the headers.
+
+    Call it before the blueprints are registered: routes take their converters when added.
+    """
+    app.url_map.converters["int"] = SQLiteInteger
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    app.json.loads = _bounded_json(app.json.loads)  # type: ignore[method-assign]
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if app.config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False  # the lifetime counts from signing in
+    app.permanent_session_lifetime = timedelta(
+        hours=float(app.config.get("SESSION_HOURS", SESSION_HOURS))
+    )
+    app.session_interface = SessionCookie()
+    app.after_request(add_security_headers)
+
+
+class SQLiteInteger(IntegerConverter):
+    """`<int:...>` limited to what SQLite can store; larger numbers match no route (404)."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        lowest = -SQLITE_INTEGER_MAX - 1 if min is None else min
+        highest = SQLITE_INTEGER_MAX if max is None else max
+        super().__init__(map, fixed_digits, lowest, highest, signed)
+
+
+def _bounded_json(loads: Callable[..., Any]) -> Callable[..., Any]:
+    """Make JSON the database cannot hold a ValueError, which Flask answers as a bad body.
+
+    `[[[[...]]]]` past the recursion limit, and integers outside SQLite's 64 bits (a ticket id
+    of 20 digits would otherwise reach a query and raise OverflowError there).
+    """
+
+    def guarded(text: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return loads(text, **{"parse_int": _sqlite_int, **kwargs})
+        except RecursionError as error:
+            raise ValueError("JSON nested too deeply") from error
+
+    return guarded
+
+
+def _sqlite_int(digits: str) -> int:
+    value = int(digits)
+    if not -SQLITE_INTEGER_MAX - 1 <= value <= SQLITE_INTEGER_MAX:
+        raise ValueError(f"integer out of range: {digits[:30]}")
+    return value
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie, marked Secure when the request came over HTTPS as well."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def add_security_headers(response: Response) -> Response:
+    """The same headers on every page, file and API answer; API answers are never cached."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response

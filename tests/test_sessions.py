@@ -1,0 +1,211 @@
+"""Staff sessions and passwords: the cookie's rules, a shift-long lifetime, throttled guessing, and
+sessions that end at once when a password is reset or an account disabled."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from werkzeug.http import parse_date
+
+from core.center import load_center
+from core.users import create_user, set_password
+from db import connect
+from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
+
+WRONG = "not-the-password"
+
+
+def session_cookie(answer: Any) -> str:
+    cookies = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert len(cookies) == 1, answer.headers
+    return cookies[0]
+
+
+def attributes(cookie: str) -> dict[str, str]:
+    parts = [part.strip() for part in cookie.split(";")[1:]]
+    return {name.lower(): value for name, _, value in (part.partition("=") for part in parts)}
+
+
+def try_password(client: Any, username: str, password: str) -> Any:
+    return client.post("/api/session", json={"username": username, "password": password})
+
+
+def test_the_session_cookie_is_httponly_samesite_lax_and_lasts_one_shift(client: Any) -> None:
+    answer = try_password(client, "an", CLERK_PASSWORD)
+    cookie = attributes(session_cookie(answer))
+    assert "httponly" in cookie and cookie["samesite"] == "Lax"
+    assert "secure" not in cookie  # plain HTTP on the LAN: a Secure cookie would never come back
+    expires = parse_date(cookie["expires"])
+    assert expires is not None
+    left = expires - datetime.now(UTC)
+    assert timedelta(hours=11, minutes=55) < left <= timedelta(hours=12)
+
+
+def test_the_session_cookie_is_secure_over_https(client: Any) -> None:
+    answer = client.post(
+        "/api/session",
+        json={"username": "an", "password": CLERK_PASSWORD},
+        base_url="https://qms.local",
+    )
+    assert "secure" in attributes(session_cookie(answer))
+
+
+def test_the_session_cookie_is_secure_when_configured_behind_a_tls_proxy(
+    database_path: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import create_app
+
+    monkeypatch.setenv("QMS_SESSION_COOKIE_SECURE", "1")
+    app = create_app({"TESTING": True, "DATABASE": str(database_path), "SECRET_KEY": "s"})
+    database = connect(database_path)
+    create_user(database, "an", role="clerk", password=CLERK_PASSWORD, now=clock())
+    answer = try_password(app.test_client(), "an", CLERK_PASSWORD)
+    assert answer.status_code == 200
+    assert "secure" in attributes(session_cookie(answer))
+
+
+def test_a_session_ends_twelve_hours_after_signing_in_however_busy(client: Any, clock: Any) -> None:
+    sign_in(client, "an")
+    for _ in range(11):
+        clock.advance(hours=1)
+        assert client.get("/api/counters/1").status_code == 200
+    clock.advance(minutes=59)
+    assert client.get("/api/session").status_code == 200
+    clock.advance(minutes=1)
+    assert client.get("/api/counters/1").status_code == 401
+    assert client.get("/api/session").status_code == 401
+
+
+def test_the_session_length_comes_from_the_configuration(
+    database_path: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import create_app
+
+    monkeypatch.setenv("QMS_SESSION_HOURS", "1")
+    app = create_app({"TESTING": True, "DATABASE": str(database_path), "SECRET_KEY": "s"})
+    app.extensions["qms.clock"] = clock
+    database = connect(database_path)
+    load_center(database, SMALL_CENTER)
+    create_user(database, "an", role="clerk", password=CLERK_PASSWORD, now=clock())
+    client = app.test_client()
+    sign_in(client, "an")
+    clock.advance(minutes=59)
+    assert client.get("/api/counters/1").status_code == 200
+    clock.advance(minutes=1)
+    assert client.get("/api/counters/1").status_code == 401
+
+
+def test_five_wrong_passwords_lock_the_username_for_five_minutes(app: Any, clock: Any) -> None:
+    guesser, clerk, other = app.test_client(), app.test_client(), app.test_client()
+    for _ in range(5):
+        assert try_password(guesser, "an", WRONG).status_code == 401
+    locked = try_password(clerk, "an", CLERK_PASSWORD)  # even the right password waits
+    assert locked.status_code == 429
+    assert locked.json["error"] == "too_many_failures"
+    assert "5 minute" in locked.json["message"]
+    assert locked.headers["Retry-After"] == "300"
+    assert try_password(other, "binh", CLERK_PASSWORD).status_code == 200  # only that name
+
+    clock.advance(minutes=4)
+    assert try_password(clerk, "an", CLERK_PASSWORD).status_code == 429
+    assert try_password(guesser, "an", WRONG).status_code == 429  # refused, and not counted
+    clock.advance(minutes=1)
+    assert try_password(clerk, "an", CLERK_PASSWORD).status_code == 200
+
+
+def test_an_unknown_username_locks_the_same_way(client: Any) -> None:
+    answers = [try_password(client, "ghost", WRONG) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [401] * 5 + [429]
+    assert answers[-1].json["error"] == "too_many_failures"
+
+
+def test_failures_count_within_ten_minutes_and_a_success_clears_them(
+    client: Any, clock: Any
+) -> None:
+    for _ in range(4):
+        assert try_password(client, "an", WRONG).status_code == 401
+    clock.advance(minutes=10)
+    for _ in range(4):
+        assert try_password(client, "an", WRONG).status_code == 401
+    assert try_password(client, "an", CLERK_PASSWORD).status_code == 200
+    for _ in range(4):
+        assert try_password(client, "an", WRONG).status_code == 401
+    assert try_password(client, "an", CLERK_PASSWORD).status_code == 200
+
+
+def test_a_locked_username_keeps_the_session_it_has(app: Any) -> None:
+    clerk, guesser = app.test_client(), app.test_client()
+    sign_in(clerk, "an")
+    for _ in range(6):
+        try_password(guesser, "an", WRONG)
+    assert try_password(guesser, "an", CLERK_PASSWORD).status_code == 429
+    assert clerk.get("/api/counters/1").status_code == 200
+
+
+def test_one_address_gets_ten_tries_a_minute(database_path: Any) -> None:
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(database_path), "SECRET_KEY": "s"})
+    client = app.test_client()
+    statuses = [try_password(client, f"name{n}", WRONG).status_code for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+    answer = try_password(client, "other", WRONG)
+    assert answer.status_code == 429 and answer.json["error"] == "rate_limited"
+
+
+def test_a_password_reset_signs_the_user_out_everywhere(app: Any, database_path: Any) -> None:
+    counter_pc, phone, colleague = app.test_client(), app.test_client(), app.test_client()
+    headers = sign_in(counter_pc, "an")
+    sign_in(phone, "an")
+    sign_in(colleague, "binh")
+    assert counter_pc.post("/api/counters/1/open", headers=headers).status_code == 200
+
+    database = connect(database_path)
+    set_password(database, "an", "a-brand-new-password")
+    database.conn.close()
+
+    for device in (counter_pc, phone):
+        assert device.get("/api/counters/1").status_code == 401
+        assert device.post("/api/counters/1/next", headers=headers).status_code == 401
+        assert device.get("/api/session").status_code == 401
+    assert colleague.get("/api/counters/1").status_code == 200
+    assert try_password(phone, "an", CLERK_PASSWORD).status_code == 401
+    assert try_password(phone, "an", "a-brand-new-password").status_code == 200
+
+
+def test_a_disabled_user_loses_access_at_once(app: Any, database_path: Any) -> None:
+    client = app.test_client()
+    headers = sign_in(client, "an")
+    database = connect(database_path)
+    database.execute("UPDATE users SET active = 0 WHERE username = 'an'")
+    database.conn.close()
+
+    assert client.get("/api/counters/1").status_code == 401
+    assert client.post("/api/counters/1/open", headers=headers).status_code == 401
+    assert try_password(client, "an", CLERK_PASSWORD).status_code == 401
+
+
+def test_signing_in_again_gives_a_new_csrf_token_and_signing_out_ends_the_session(
+    client: Any,
+) -> None:
+    first = sign_in(client, "an")
+    second = sign_in(client, "an")
+    assert first != second
+    assert client.post("/api/counters/1/open", headers=first).status_code == 403
+    assert client.delete("/api/session", headers=second).status_code == 204
+    assert client.get("/api/counters/1").status_code == 401
+
+
+def test_a_strange_csrf_header_is_refused_not_a_crash(client: Any) -> None:
+    sign_in(client, "an")
+    for token in ("é", "\u00ff" * 40, "x" * 5000, " "):
+        answer = client.post("/api/counters/1/open", headers={"X-CSRF-Token": token})
+        assert (answer.status_code, answer.json["error"]) == (403, "csrf"), token
+
+
+def test_a_strange_authorization_header_is_refused_not_a_crash(client: Any) -> None:
+    for header in ("Bearer é", "Bearer ", "Bearer " + "x" * 5000, "Basic YTpi"):
+        answer = client.get("/api/counters/1", headers={"Authorization": header})
+        assert answer.status_code == 401, header
