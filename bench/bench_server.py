@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -23,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.display_sockets import DisplayFleet  # noqa: E402
-from tests.servers import ROOT, flask_command, gunicorn  # noqa: E402
+from tests.printer_fake import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
+from tests.servers import flask_command, gunicorn  # noqa: E402
 
 PASSWORD = "bench-password-1"
 
@@ -56,15 +58,18 @@ class Client:
         self.headers["X-CSRF-Token"] = answer["csrf_token"]
 
 
-def throughput(base: str, seconds: float, clients: int = 8) -> float:
+def throughput(base: str, seconds: float, clients: int = 8, kiosk: str | None = None) -> float:
     counts = [0] * clients
     deadline = time.perf_counter() + seconds
 
     def run(index: int) -> None:
         client = Client(base)
         while time.perf_counter() < deadline:
-            status, _ = client.send("POST", "/api/tickets", {"service": "A"})
-            counts[index] += status == 201
+            body = {"service": "A"} if kiosk is None else {"service": "A", "kiosk": kiosk}
+            status, answer = client.send("POST", "/api/tickets", body)
+            counts[index] += status == 201 and (
+                kiosk is None or answer["print"]["status"] == "printed"
+            )
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
@@ -146,6 +151,9 @@ services = ["C"]
 [[kiosks]]
 id = "k1"
 printer = "dummy:"
+[[kiosks]]
+id = "k2"
+printer = "tcp://127.0.0.1:{printer_port}"
 """
 
 
@@ -159,7 +167,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
         center = Path(folder) / "bench.toml"
-        center.write_text(BENCH_CENTER)
+        printer = FakeNetworkPrinter(status_answer=PAPER_PRESENT).__enter__()
+        center.write_text(BENCH_CENTER.replace("{printer_port}", str(printer.port)))
         flask_command(database, "load-config", str(center))
         flask_command(database, "create-user", "bench", "--role", "clerk", "--password", PASSWORD)
         with gunicorn(
@@ -168,9 +177,11 @@ def main() -> None:
             from tests import servers
 
             master = servers.last_pid
-            print(f"server: gunicorn {options.worker_class}, 1 worker, {ROOT.name}, 2 cores")
+            print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
             rate = throughput(base, options.seconds)
             print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
+            printed = throughput(base, options.seconds, kiosk="k2")
+            print(f"tickets issued and printed per second, one network printer: {printed:.0f}")
             paced = paced_latency(base, 50, int(50 * options.seconds))
             print(
                 f"issue + print to dummy at 50/s: p50 {percentile(paced, 0.5) * 1000:.1f} ms, "
@@ -193,6 +204,7 @@ def main() -> None:
                 f"{options.displays} display sockets"
             )
             fleet.stop()
+        printer.__exit__(None, None, None)
 
 
 if __name__ == "__main__":
