@@ -3,8 +3,6 @@ style a strict Content-Security-Policy would block, and every word in Vietnamese
 
 from __future__ import annotations
 
-import json
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from babel.messages.pofile import read_po
 from core.users import create_user
 from db import connect
 from tests.conftest import CLERK_PASSWORD, sign_in
+from tests.html_pages import Page, render
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -48,41 +47,6 @@ def assert_no_inline_code(page: Page) -> None:
         assert tag != "style"
         assert "style" not in attributes, tag
         assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
-
-
-class Page(HTMLParser):
-    """The parts of a page the tests look at: tags with their attributes, and JSON blocks."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.json_blocks: dict[str, Any] = {}
-        self._json_id: str | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        self.tags.append((tag, attributes))
-        if tag == "script" and attributes.get("type") == "application/json":
-            self._json_id = attributes.get("id")
-
-    def handle_data(self, data: str) -> None:
-        if self._json_id:
-            self.json_blocks[self._json_id] = json.loads(data)
-            self._json_id = None
-
-    def first(self, tag: str, **wanted: str) -> dict[str, str | None]:
-        for name, attributes in self.tags:
-            if name == tag and all(attributes.get(k) == v for k, v in wanted.items()):
-                return attributes
-        raise AssertionError(f"no <{tag} {wanted}>")
-
-
-def render(client: Any, path: str) -> tuple[str, Page]:
-    answer = client.get(path)
-    assert answer.status_code == 200, path
-    html = answer.get_data(as_text=True)
-    return html, Page(html)
 
 
 def section_links(page: Page) -> list[str]:

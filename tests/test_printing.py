@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
+from kiosk.commands import SAMPLE_TICKET
 from kiosk.printing import PrintResult, encode_ticket, parse_printer_url, print_ticket, send
-from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
+from kiosk.ticket_image import PAPER_WIDTHS, render_ticket
 from tests.escpos_raster import decode_raster, raster_blocks
 from tests.printer_fake import (
     PAPER_NEAR_END,
@@ -45,19 +46,7 @@ def escpos_temp_directory(
 
 @pytest.fixture(scope="module")
 def ticket_image() -> Image.Image:
-    printout = TicketPrintout(
-        center_name="Trung tâm Phục vụ hành chính công TP Cần Thơ",
-        department_name="Sở Tư pháp",
-        service_name="Chứng thực bản sao, chữ ký, hợp đồng giao dịch",
-        label="A005",
-        priority_name="Người cao tuổi",
-        issued_at_text="28/11/2026 08:15",
-        ahead=4,
-        wait_text="10–20 phút",
-        track_url="http://192.168.1.10:5000/t/k7Qm2xPz9RbT",
-        footer="Vui lòng giữ phiếu.",
-    )
-    return render_ticket(printout, PAPER_WIDTHS["80mm"])
+    return render_ticket(SAMPLE_TICKET, PAPER_WIDTHS["80mm"])
 
 
 def timed_send(url: str, data: bytes, timeout_s: float = TIMEOUT_S) -> tuple[PrintResult, float]:

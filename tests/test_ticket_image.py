@@ -9,7 +9,8 @@ import pytest
 import qrcode
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
+from kiosk.commands import SAMPLE_TICKET
+from kiosk.ticket_image import PAPER_WIDTHS, render_ticket
 from kiosk.ticket_text import (
     BOLD_FONT,
     FONT_DIRECTORY,
@@ -23,18 +24,7 @@ from kiosk.ticket_text import (
 MARGINS = {PAPER_WIDTHS["80mm"]: 16, PAPER_WIDTHS["58mm"]: 10}
 BOTH_WIDTHS = pytest.mark.parametrize("width", [PAPER_WIDTHS["80mm"], PAPER_WIDTHS["58mm"]])
 
-SAMPLE = TicketPrintout(
-    center_name="Trung tâm Phục vụ hành chính công TP Cần Thơ",
-    department_name="Sở Tư pháp",
-    service_name="Chứng thực bản sao, chữ ký, hợp đồng giao dịch",
-    label="A005",
-    priority_name="Người cao tuổi",
-    issued_at_text="28/11/2026 08:15",
-    ahead=4,
-    wait_text="10–20 phút",
-    track_url="http://192.168.1.10:5000/t/k7Qm2xPz9RbT",
-    footer="Vui lòng giữ phiếu và chú ý màn hình gọi số.",
-)
+SAMPLE = SAMPLE_TICKET  # the ticket print-sample prints
 
 LONG = dataclasses.replace(
     SAMPLE,
