@@ -17,6 +17,7 @@ from core.configuration import settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
 from core.configuration.floor import list_counter_rows
 from core.configuration.staff import list_users
+from core.events import latest_print_status
 from core.schedule import WEEKDAYS, list_holidays
 from db.web import get_db
 
@@ -91,7 +92,12 @@ def counters() -> dict[str, Any]:
 @bp.get("/kiosks")
 @page("admin.kiosks")
 def kiosks() -> dict[str, Any]:
-    return {"kiosks": list_kiosks(get_db()), "kiosk_url": url_for("kiosk.page", _external=True)}
+    database = get_db()
+    return {
+        "kiosks": list_kiosks(database),
+        "kiosk_url": url_for("kiosk.page", _external=True),
+        "printer_status": latest_print_status(database),
+    }
 
 
 @bp.get("/priority")

@@ -65,3 +65,13 @@ def record_print(
         " SELECT id, ?, ?, ?, ?, ? FROM tickets WHERE id = ?",
         [kiosk, printer, int(ok), reason, timestamp(now), ticket_id],
     )
+
+
+def latest_print_status(db: Database) -> dict[str, dict[str, Any]]:
+    """Each kiosk's last print, ok or not: where an admin sees which printer needs a hand."""
+    latest = rows(
+        db,
+        "SELECT kiosk, ok, reason, at FROM print_jobs"
+        " WHERE id IN (SELECT max(id) FROM print_jobs WHERE kiosk IS NOT NULL GROUP BY kiosk)",
+    )
+    return {row["kiosk"]: {**row, "ok": bool(row["ok"])} for row in latest}

@@ -161,3 +161,28 @@ def test_the_admin_catalogue_changes_no_other_page_s_words() -> None:
 def catalogue(surface: str) -> Any:
     with (ROOT / surface / "translations" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         return read_po(po)
+
+
+def test_the_kiosks_page_shows_each_printers_last_print(app: Any, client: Any) -> None:
+    from core.center import load_center
+    from tests.conftest import SMALL_CENTER
+
+    center = {
+        **SMALL_CENTER,
+        "kiosks": [{"id": "k1", "printer": "dummy:"}, {"id": "k2", "printer": "tcp://127.0.0.1:1"}],
+    }
+    load_center(connect(app.config["DATABASE"]), center)
+    client.post("/api/tickets", json={"service": "A", "kiosk": "k1"})
+    client.post("/api/tickets", json={"service": "A", "kiosk": "k2"})
+    create_user(
+        connect(app.config["DATABASE"]),
+        "quan",
+        role="admin",
+        password=CLERK_PASSWORD,
+        now=app.extensions["qms.clock"](),
+    )
+    sign_in(client, "quan")
+    html, page = render(client, "/admin/kiosks?lang=vi")
+    assert page.first("td", **{"data-printer-status": "k1"})["data-ok"] == "true"
+    assert page.first("td", **{"data-printer-status": "k2"})["data-ok"] == "false"
+    assert "Máy in gặp sự cố" in html
