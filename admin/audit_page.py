@@ -51,6 +51,7 @@ ACTIONS = {
     "ticket.cancelled": lazy_pgettext("admin", "Ticket cancelled"),
     "ticket.transferred": lazy_pgettext("admin", "Ticket transferred"),
     "ticket.reactivated": lazy_pgettext("admin", "Ticket reactivated"),
+    "ticket.prioritised": lazy_pgettext("admin", "Ticket priority changed"),
 }
 KIND_NAMES = {
     "config": lazy_pgettext("admin", "Configuration"),

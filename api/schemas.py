@@ -55,6 +55,11 @@ class Rating(Body):
     comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
 
+class PriorityChange(Body):
+    priority: Code | None = Field(description="A priority category, or null for regular.")
+    reason: ShortText
+
+
 class Cancel(Body):
     reason: ShortText
 

@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 
 import realtime
 from api import bp
-from api.auth import SUPERVISORS, current_user, require
+from api.auth import STAFF, SUPERVISORS, current_user, require
 from api.limits import limiter, ticket_limit_off, ticket_rate_limit
-from api.schemas import Cancel, NewTicket
+from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
 from core.models import Ticket
@@ -91,6 +91,25 @@ def cancel_ticket(ticket_id: int) -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     ticket = serving.cancel(get_db(), ticket_id, clerk=user.username, now=now(), reason=reason)
+    realtime.publish_queues()
+    return jsonify(ticket=ticket_json(ticket))
+
+
+@bp.post("/tickets/<int:ticket_id>/priority")
+@require(*STAFF)
+@documented(
+    "Make a waiting ticket priority (or regular), with a reason that is logged",
+    body=PriorityChange,
+    access="staff",
+    responses={200: "changed", 400: "unknown category", 409: "not waiting"},
+)
+def change_priority(ticket_id: int) -> ResponseReturnValue:
+    change = parse(PriorityChange)
+    user = current_user()
+    assert user is not None
+    ticket = serving.set_priority(
+        get_db(), ticket_id, change.priority, clerk=user.username, now=now(), reason=change.reason
+    )
     realtime.publish_queues()
     return jsonify(ticket=ticket_json(ticket))
 

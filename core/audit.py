@@ -31,7 +31,7 @@ MAX_PAGE_SIZE = 500
 
 # The partial index ticket_events_audit covers exactly this condition (keep the two equal).
 AUDITED_TICKET_EVENTS = (
-    "(e.kind IN ('cancelled', 'transferred', 'reactivated')"
+    "(e.kind IN ('cancelled', 'transferred', 'reactivated', 'prioritised')"
     " OR (e.kind = 'called' AND e.data IS NOT NULL))"
 )
 

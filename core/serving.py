@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core.center import get_counter, get_service
+from core.center import get_counter, get_service, list_priority_categories
 from core.counters import check_holder, current_ticket
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Ticket, TicketStatus, timestamp
 from core.tickets import get_ticket, ticket_from_cursor
@@ -154,6 +154,39 @@ def cancel(db: Database, ticket_id: int, *, clerk: str, now: datetime, reason: s
             raise Conflict(f"Ticket {held.label} is {held.status}.", code="wrong_state")
         ticket = _update(db, ticket_id, "status = 'cancelled', finished_at = ?", [timestamp(now)])
         append_event(db, ticket_id, "cancelled", now, clerk=clerk, data={"reason": reason})
+    return ticket
+
+
+def set_priority(
+    db: Database,
+    ticket_id: int,
+    priority: str | None,
+    *,
+    clerk: str,
+    now: datetime,
+    reason: str,
+) -> Ticket:
+    """A clerk makes a waiting ticket a priority one (or regular again), saying why; logged."""
+    if not reason.strip():
+        raise InvalidInput("Say why the priority changes.", code="reason_required")
+    known = {row["code"] for row in list_priority_categories(db)}
+    if priority is not None and priority not in known:
+        raise InvalidInput(f"Unknown priority category {priority!r}.", code="unknown_priority")
+    with immediate(db):
+        held = get_ticket(db, ticket_id)
+        if held.status != TicketStatus.WAITING:
+            raise Conflict(
+                f"Ticket {held.label} is {held.status}, not waiting.", code="wrong_state"
+            )
+        ticket = _update(db, ticket_id, "priority = ?", [priority])
+        append_event(
+            db,
+            ticket_id,
+            "prioritised",
+            now,
+            clerk=clerk,
+            data={"from": held.priority, "to": priority, "reason": reason.strip()},
+        )
     return ticket
 
 

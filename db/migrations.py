@@ -207,3 +207,14 @@ def m002_audit_and_schedule(db: Database) -> None:
     """Add the append-only audit log, and guard the weekly schedule's stored form."""
     for statement in AUDIT_AND_SCHEDULE:
         db.execute(statement)
+
+
+@migrations(name="m003_audit_priority_changes")
+def m003_audit_priority_changes(db: Database) -> None:
+    """Show a clerk's change of a ticket's priority in the audit page: widen its index."""
+    db.execute("DROP INDEX ticket_events_audit")
+    db.execute(
+        """CREATE INDEX ticket_events_audit ON ticket_events(at)
+        WHERE kind IN ('cancelled', 'transferred', 'reactivated', 'prioritised')
+        OR (kind = 'called' AND data IS NOT NULL)"""
+    )

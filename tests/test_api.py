@@ -226,3 +226,39 @@ def test_a_domain_error_in_a_page_view_answers_its_status_in_words(app: Any) -> 
 
     answer = app.test_client().get("/lost-page")
     assert answer.status_code == 404 and answer.text == "No such ticket."
+
+
+def test_a_clerk_makes_a_waiting_ticket_priority_with_a_reason_that_is_audited(
+    client: Any,
+) -> None:
+    first = client.post("/api/tickets", json={"service": "A"}).json
+    second = client.post("/api/tickets", json={"service": "A"}).json
+    headers = sign_in(client, "an")
+    no_reason = client.post(
+        f"/api/tickets/{second['id']}/priority", headers=headers, json={"priority": "elderly"}
+    )
+    assert no_reason.status_code == 400
+    changed = client.post(
+        f"/api/tickets/{second['id']}/priority",
+        headers=headers,
+        json={"priority": "elderly", "reason": "Cụ ông 80 tuổi, quên chọn ưu tiên"},
+    )
+    assert changed.status_code == 200 and changed.json["ticket"]["priority"] == "elderly"
+    client.post("/api/counters/1/open", headers=headers)
+    called = client.post("/api/counters/1/next", headers=headers).json["ticket"]
+    assert called["label"] == second["label"]  # the priority ticket passes the older regular one
+    taken = client.post(
+        f"/api/tickets/{second['id']}/priority",
+        headers=headers,
+        json={"priority": None, "reason": "nhầm"},
+    )
+    assert taken.status_code == 409 and first["label"] == "A001"
+
+    from core.audit import list_entries
+    from db import connect
+
+    entries = list_entries(connect(client.application.config["DATABASE"]), kind="tickets")
+    prioritised = [entry for entry in entries if entry.action == "ticket.prioritised"]
+    assert len(prioritised) == 1
+    assert prioritised[0].actor == "an" and prioritised[0].target == "A002"
+    assert prioritised[0].reason == "Cụ ông 80 tuổi, quên chọn ưu tiên"
