@@ -49,6 +49,30 @@ def get_setting(db: Database, key: str, default: Any = None) -> Any:
     return default
 
 
+def display_scope(db: Database, display_id: str) -> dict[str, Any] | None:
+    """What a hall display shows: its counters and the services it lists; None is everything.
+
+    A display given departments shows their services' queues and calls; one given counters
+    shows those counters' calls and the queues they serve.
+    """
+    for display in get_setting(db, "displays", []):
+        if display["id"] != display_id:
+            continue
+        services = {service.code: service.department for service in list_services(db)}
+        counters = {counter.number: counter.services for counter in list_counters(db)}
+        if "departments" in display:
+            shown = [
+                code
+                for code, department in services.items()
+                if department in display["departments"]
+            ]
+            return {"name": display.get("name"), "counters": None, "services": shown}
+        numbers = display.get("counters") or list(counters)
+        shown = [code for code in services if any(code in counters.get(n, ()) for n in numbers)]
+        return {"name": display.get("name"), "counters": numbers, "services": shown}
+    return None
+
+
 def list_departments(db: Database) -> list[Department]:
     found = rows(db, "SELECT code, name, name_en FROM departments ORDER BY position")
     return [Department(**row) for row in found]

@@ -34,6 +34,7 @@ def validate_center_file(
         "priority",
         "announcement",
         "holidays",
+        "displays",
     }
     unknown = sorted(set(data) - known_tables)
     if unknown:
@@ -49,6 +50,9 @@ def validate_center_file(
     settings["priority_max_in_row"] = str(max_in_row)
     if "announcement" in data:
         settings["json:announcement"] = json.dumps(_announcement(data["announcement"]))
+    settings["json:displays"] = json.dumps(
+        _displays(data.get("displays", []), {d["code"] for d in departments}, counters)
+    )
     if "holidays" in data:  # left out: the holidays kept in the admin pages stay
         settings[HOLIDAYS_SETTING] = json.dumps(_holidays(data["holidays"]))
     return {
@@ -273,3 +277,41 @@ def _announcement(value: Any) -> dict[str, Any]:
             '[announcement]: template must be a text like "intro {label} to_counter {counter}".'
         )
     return announcement
+
+
+def _displays(
+    value: Any, departments: set[str], counters: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Hall displays that show part of the center: some counters, or some departments."""
+    if not isinstance(value, list):
+        raise CenterFileError("[[displays]] must be an array of tables.")
+    numbers = {counter["number"] for counter in counters}
+    seen: set[str] = set()
+    result = []
+    for index, display in enumerate(value, start=1):
+        where = f"displays[{index}]"
+        display = _table(display, where)
+        display_id = display.get("id")
+        if not isinstance(display_id, str) or not CODE.match(display_id) or display_id in seen:
+            raise CenterFileError(f"{where}: id {display_id!r} must be a unique short name.")
+        seen.add(display_id)
+        where = f"{where} (id {display_id!r})"
+        unknown = sorted(set(display) - {"id", "name", "counters", "departments"})
+        if unknown:
+            raise CenterFileError(f"{where}: unknown key(s) {unknown}.")
+        shown: dict[str, Any] = {
+            "id": display_id,
+            "name": _text(display, "name", where, required=False),
+        }
+        for key, known in (("counters", numbers), ("departments", departments)):
+            if key not in display:
+                continue
+            items = display[key]
+            if not isinstance(items, list) or not items:
+                raise CenterFileError(f"{where}: {key} must list at least one.")
+            strangers = [item for item in items if item not in known]
+            if strangers:
+                raise CenterFileError(f"{where}: {key} {strangers} are not in the center file.")
+            shown[key] = items
+        result.append(shown)
+    return result

@@ -115,6 +115,8 @@ def export_center(db: Database, *, now: datetime | None = None) -> str:
         lines += _table("[[counters]]", counter)
     for kiosk in list_kiosks(db):
         lines += _table("[[kiosks]]", kiosk)
+    for display in get_setting(db, "displays", []):
+        lines += _table("[[displays]]", {key: value for key, value in display.items() if value})
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
-from core.center import get_center, get_setting, list_counters, list_services
+from core.center import display_scope, get_center, get_setting, list_counters, list_services
 from core.models import timestamp
 from db.web import get_db, now
 from display.speech import service_clip_key
@@ -33,17 +33,20 @@ def page() -> ResponseReturnValue:
     database = get_db()
     english = str(get_locale()) == "en"
     display_id = request.args.get("display", "")
+    display_id = display_id if DISPLAY_ID.fullmatch(display_id) else ""
+    scope = display_scope(database, display_id) if display_id else None
     return render_template(
         "display/display.html",
         center=get_center(database),
-        display_id=display_id if DISPLAY_ID.fullmatch(display_id) else "",
+        display_id=display_id,
+        scope=scope,
         services=[
             {
                 "code": service.code,
                 "name": service.name_en if english and service.name_en else service.name,
             }
             for service in list_services(database)
-            if service.enabled
+            if service.enabled and (scope is None or service.code in scope["services"])
         ],
         counter_names={  # only names a center gave; the default "Quầy N" is said by the page
             counter.number: counter.name

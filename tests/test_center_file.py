@@ -23,6 +23,7 @@ from core.center import (
 from core.counters import open_counter
 from core.errors import CenterFileError, NotFound
 from core.tickets import issue_ticket
+from tests.conftest import SMALL_CENTER
 
 # A reload of the test center (conftest's SMALL_CENTER) with names, counters and kiosks changed;
 # it keeps the same services so that it can be loaded over it.
@@ -351,3 +352,32 @@ def test_the_center_day_follows_the_timezone_the_file_gives(db: Database) -> Non
     load_center(db, changed(lambda data: data["center"].update(timezone="Europe/London")))
 
     assert get_center(db).day(half_past_midnight_in_vietnam) == "2026-11-30"
+
+
+def test_displays_name_counters_or_departments_that_exist(db: Database) -> None:
+    from core.center import display_scope
+
+    center = {
+        **SMALL_CENTER,
+        "displays": [
+            {"id": "tp", "name": "Khu Tư pháp", "departments": ["TP"]},
+            {"id": "q3", "counters": [3]},
+        ],
+    }
+    load_center(db, center)
+    assert display_scope(db, "tp") == {
+        "name": "Khu Tư pháp",
+        "counters": None,
+        "services": ["A", "B"],
+    }
+    assert display_scope(db, "q3") == {"name": None, "counters": [3], "services": ["D"]}
+    assert display_scope(db, "nowhere") is None
+    for wrong, message in [
+        ({"id": "x", "counters": [9]}, r"counters \[9\] are not in the center file"),
+        ({"id": "x", "departments": ["ZZ"]}, r"departments \['ZZ'\]"),
+        ({"id": "x", "zone": 1}, "unknown key"),
+        ({"id": "x y"}, "unique short name"),
+    ]:
+        with pytest.raises(CenterFileError, match=message):
+            load_center(db, {**SMALL_CENTER, "displays": [wrong]})
+    assert display_scope(db, "tp") is not None  # a refused file changed nothing

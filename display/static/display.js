@@ -18,6 +18,12 @@
   const strings = readJson("strings");
   const serviceNames = Object.fromEntries(readJson("service-names").map((s) => [s.code, s.name]));
   const counterNames = readJson("counter-names");
+  // A display of part of the hall (?display=ID, [[displays]] in the center file) shows the calls
+  // of its counters, or of its departments' services; null shows everything.
+  const scope = readJson("scope");
+  const inScope = (call) =>
+    !scope ||
+    (scope.counters ? scope.counters.includes(call.counter) : scope.services.includes(call.service));
   const english = body.dataset.language === "en";
   const FLASH_MS = 6500; // the CSS blink lasts 6 s
   const STALE_AUDIO_MS = 120000; // calls older than this are not spoken once sound is enabled
@@ -141,7 +147,7 @@
     const first = state.floor === null;
     if (first) state.floor = board.seq;
     state.seq = board.seq;
-    state.calls = (board.calls || []).slice(0, 8);
+    state.calls = (board.calls || []).filter(inScope).slice(0, 8);
     renderWaiting(board.waiting || {});
     const latest = state.calls[0];
     const changed = latest && callKey(latest) !== state.shownKey;
@@ -158,6 +164,7 @@
     if (state.spoken.has(call.seq)) return; // the same event twice
     state.spoken.add(call.seq);
     if (state.spoken.size > 500) state.spoken.delete(state.spoken.values().next().value);
+    if (!inScope(call)) return; // another part of the hall: its own display says it
     const serverMoment = Date.parse(call.at);
     if (Math.abs(serverMoment - Date.now() - clockOffsetMs) > CLOCK_RESYNC_MS) {
       clockOffsetMs = serverMoment - Date.now();
