@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 
@@ -22,12 +27,26 @@ THROTTLE = "qms.login_throttle"
 
 
 def ticket_rate_limit() -> str:
-    value = str(current_app.config["TICKET_RATE_LIMIT"]).strip()
-    return "1000000/second" if value == "off" else value
+    return str(current_app.config["TICKET_RATE_LIMIT"]).strip()
 
 
 def ticket_limit_off() -> bool:
-    return str(current_app.config["TICKET_RATE_LIMIT"]).strip() == "off"
+    return ticket_rate_limit() == "off"
+
+
+def ticket_limited(view: View) -> View:
+    """Limit a public door by QMS_TICKET_RATE_LIMIT; with "off", skip the limiter entirely.
+
+    Flask-Limiter's decorator resolves its limits on every call even when it is disabled,
+    which was a sixth of a ticket's server time in load tests.
+    """
+    limited = limiter.limit(ticket_rate_limit)(view)
+
+    @wraps(view)
+    def choose(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs) if ticket_limit_off() else limited(*args, **kwargs)
+
+    return choose  # type: ignore[return-value]
 
 
 class LoginThrottle:

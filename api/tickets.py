@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 import realtime
 from api import bp
 from api.auth import STAFF, SUPERVISORS, current_user, require
-from api.limits import limiter, ticket_limit_off, ticket_rate_limit
+from api.limits import ticket_limited
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
@@ -28,7 +28,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 
 
 @bp.post("/tickets")
-@limiter.limit(ticket_rate_limit, exempt_when=ticket_limit_off)
+@ticket_limited
 @documented(
     "Issue a ticket (kiosk); prints it when the kiosk has a printer",
     body=NewTicket,
