@@ -44,6 +44,7 @@ SECTIONS = (
     Section("admin.services", lazy_pgettext("admin", "Services and hours"), ADMIN),
     Section("admin.counters", lazy_pgettext("admin", "Counters"), ADMIN),
     Section("admin.kiosks", lazy_pgettext("admin", "Kiosks and printers"), ADMIN),
+    Section("admin.displays", lazy_pgettext("admin", "Hall displays"), ADMIN),
     Section("admin.priority", lazy_pgettext("admin", "Priority"), ADMIN),
     Section("admin.announcement", lazy_pgettext("admin", "Announcements"), ADMIN),
     Section("admin.users", lazy_pgettext("admin", "Staff accounts"), ADMIN),

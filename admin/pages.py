@@ -15,6 +15,7 @@ from admin import bp, page
 from core.center import list_kiosks
 from core.configuration import settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
+from core.configuration.displays import display_shows, list_displays
 from core.configuration.floor import list_counter_rows
 from core.configuration.staff import list_users
 from core.events import latest_print_status
@@ -97,6 +98,30 @@ def kiosks() -> dict[str, Any]:
         "kiosks": list_kiosks(database),
         "kiosk_url": url_for("kiosk.page", _external=True),
         "printer_status": latest_print_status(database),
+    }
+
+
+@bp.get("/displays")
+@page("admin.displays")
+def displays() -> dict[str, Any]:
+    database = get_db()
+    shown = [
+        {
+            "id": display["id"],
+            "name": display.get("name") or "",
+            "shows": display_shows(display),
+            "counters": display.get("counters", []),
+            "departments": display.get("departments", []),
+        }
+        for display in list_displays(database)
+    ]
+    departments = list_department_rows(database)
+    return {
+        "displays": shown,
+        "counters": list_counter_rows(database),
+        "departments": departments,
+        "department_names": {row["code"]: row["name"] for row in departments},
+        "display_url": url_for("display.page", _external=True),
     }
 
 

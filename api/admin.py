@@ -30,6 +30,7 @@ from core.audit import KINDS, MAX_PAGE_SIZE, PAGE_SIZE, days_to_range, latest_id
 from core.center import get_center, list_kiosks
 from core.configuration import Change, settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
+from core.configuration.displays import list_displays
 from core.configuration.floor import list_counter_rows
 from core.configuration.staff import list_users
 from core.errors import InvalidInput
@@ -69,6 +70,7 @@ def admin_configuration() -> ResponseReturnValue:
         holidays=list_holidays(database),
         counters=list_counter_rows(database),
         kiosks=list_kiosks(database),
+        displays=list_displays(database),
         priority=settings.priority_settings(database),
         announcement=settings.announcement_settings(database),
         version=latest_id(database),

@@ -1,4 +1,5 @@
-"""Administration of what the center offers and where: departments, services, counters, kiosks.
+"""Administration of what the center offers and where: departments, services, counters, kiosks,
+hall displays.
 
 Admin only. Names and layout changes reach the hall displays and kiosks as `configuration`
 (they reload); every change also pushes the queues, since services open, close or move.
@@ -16,6 +17,8 @@ from api.admin_schemas import (
     AdminCounterUpdate,
     AdminDepartment,
     AdminDepartmentUpdate,
+    AdminDisplay,
+    AdminDisplayUpdate,
     AdminKiosk,
     AdminKioskUpdate,
     AdminService,
@@ -24,7 +27,7 @@ from api.admin_schemas import (
 )
 from api.auth import require
 from api.validation import documented, parse
-from core.configuration import catalogue, floor
+from core.configuration import catalogue, displays, floor
 from db.web import get_db
 
 CHANGED = {**INVALID, 404: "no such item", 409: "in use, or exists already"}
@@ -199,3 +202,41 @@ def admin_remove_kiosk(kiosk_id: str) -> ResponseReturnValue:
     body = parse(AdminChange)
     floor.remove_kiosk(get_db(), change(body.reason), kiosk_id)
     return published({"removed": kiosk_id}, layout=True)
+
+
+@bp.post("/admin/displays")
+@require(ADMIN)
+@documented(
+    "Add a hall display: the whole hall, some counters or some departments",
+    body=AdminDisplay,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_add_display() -> ResponseReturnValue:
+    body = parse(AdminDisplay)
+    values = body.model_dump(exclude=REASON_ONLY)
+    return published(displays.add_display(get_db(), change(body.reason), **values), layout=True)
+
+
+@bp.put("/admin/displays/<display_id>")
+@require(ADMIN)
+@documented(
+    "Rename a hall display; change what it shows",
+    body=AdminDisplayUpdate,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_update_display(display_id: str) -> ResponseReturnValue:
+    body = parse(AdminDisplayUpdate)
+    values = body.model_dump(exclude=REASON_ONLY)
+    result = displays.update_display(get_db(), change(body.reason), display_id, **values)
+    return published(result, layout=True)
+
+
+@bp.delete("/admin/displays/<display_id>")
+@require(ADMIN)
+@documented("Forget a hall display", body=AdminChange, access=ADMIN, responses=CHANGED)
+def admin_remove_display(display_id: str) -> ResponseReturnValue:
+    body = parse(AdminChange)
+    displays.remove_display(get_db(), change(body.reason), display_id)
+    return published({"removed": display_id}, layout=True)

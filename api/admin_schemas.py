@@ -94,6 +94,19 @@ class AdminKiosk(AdminKioskUpdate):
     id: Code = Field(description="The kiosk page's ?kiosk= id.")
 
 
+class AdminDisplayUpdate(AdminChange):
+    name: Text | None = None
+    shows: Literal["all", "counters", "departments"] = Field(
+        "all", description="The whole hall, the counters listed, or the departments listed."
+    )
+    counters: list[int] = Field([], max_length=999, description="With 'counters'.")
+    departments: list[Code] = Field([], max_length=200, description="With 'departments'.")
+
+
+class AdminDisplay(AdminDisplayUpdate):
+    id: Code = Field(description="The display page's ?display= id.")
+
+
 class AdminPriorityPolicy(AdminChange):
     policy: Literal["strict", "limit"]
     max_in_row: int | None = Field(None, description="With 'limit': 1..20 in a row.")

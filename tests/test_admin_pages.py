@@ -22,6 +22,7 @@ PAGES = (
     "services",
     "counters",
     "kiosks",
+    "displays",
     "priority",
     "announcement",
     "users",

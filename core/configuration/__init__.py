@@ -9,7 +9,8 @@ Like the rest of core/, this imports no Flask and no adapter: the API passes who
 why (`Change`), and the adapters' own checks as plain callables (a printer URL parser).
 
 Modules by concept: `settings` (center, announcement, priority, holidays), `catalogue`
-(departments and services), `floor` (counters and kiosks), `staff` (user accounts).
+(departments and services), `floor` (counters and kiosks), `displays` (hall displays),
+`staff` (user accounts).
 """
 
 from __future__ import annotations

@@ -142,3 +142,32 @@ def test_a_supervisor_sees_only_the_audit_log(new_context: Any, admin_server: st
     supervisor.goto(admin_server + "/admin/services")
     expect(supervisor.locator(".notice")).to_contain_text("dành cho quản trị viên")
     shot(supervisor, "supervisor-refused")
+
+
+def test_an_admin_adds_a_display_for_some_counters_and_it_shows_only_them(
+    new_context: Any, admin_server: str
+) -> None:
+    admin = sign_in(new_context, admin_server, ADMIN)
+    admin.goto(admin_server + "/admin/displays")
+    ready(admin)
+    admin.get_by_role("button", name="Thêm màn hình").click()
+    dialog = admin.locator("#display-dialog")
+    dialog.locator('input[name="id"]').fill("tang2")
+    dialog.locator('input[name="name"]').fill("Màn hình tầng 2")
+    dialog.locator('input[name="shows"][value="counters"]').check()
+    dialog.locator('[data-name="counters"] input[value="14"]').check()
+    dialog.locator('[data-name="counters"] input[value="15"]').check()
+    shot(admin, "display-dialog")
+    dialog.get_by_role("button", name="Lưu").click()
+    expect(admin.locator("#toast")).to_have_text("Đã lưu.")
+    row = admin.locator('tr[data-id="tang2"]')
+    expect(row).to_contain_text("Màn hình tầng 2")
+    expect(row.locator(".chip")).to_have_text(["14", "15"])
+    shot(admin, "displays")
+
+    display = new_context().new_page()
+    display.goto(admin_server + "/display/?display=tang2")
+    expect(display.locator(".center-name")).to_contain_text("Màn hình tầng 2")
+    expect(display.locator(".waiting-item")).to_have_count(
+        3
+    )  # N, and P and S: what 14 and 15 serve
