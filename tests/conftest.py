@@ -120,3 +120,11 @@ def sign_in(client: Any, username: str) -> dict[str, str]:
     answer = client.post("/api/session", json={"username": username, "password": CLERK_PASSWORD})
     assert answer.status_code == 200, answer.json
     return {"X-CSRF-Token": answer.json["csrf_token"]}
+
+
+@pytest.fixture
+def change(clock: Clock) -> Any:
+    """Who changes the configuration in the configuration tests, when, and why."""
+    from core.configuration import Change
+
+    return Change(actor="root", now=clock(), reason="test")
