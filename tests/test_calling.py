@@ -2,69 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
 from core.calling import call_next, call_ticket, choose_next, recall
-from core.center import get_center, load_center
-from core.counters import open_counter, pause_counter
+from core.counters import pause_counter
 from core.errors import Conflict, NotFound
 from core.events import ticket_events
-from core.models import Call, Ticket, TicketStatus
+from core.models import TicketStatus
 from core.serving import cancel, finish, no_show, return_to_queue, start, transfer
-from core.tickets import find_by_label, get_ticket, issue_ticket
-from db import connect, migrate
-
-MONDAY = "2026-11-30"
-CLERKS = {1: "lan", 2: "mai", 3: "hoa"}
-
-
-def one_queue_center(priority: dict[str, Any]) -> dict[str, Any]:
-    """A center with one service A at counters 1 and 2, under the given [priority] table."""
-    return {
-        "center": {"name": "Trung tâm thử", "timezone": "Asia/Ho_Chi_Minh"},
-        "departments": [{"code": "TP", "name": "Sở Tư pháp"}],
-        "services": [{"code": "A", "name": "Hộ tịch", "department": "TP"}],
-        "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["A"]}],
-        "priority": priority,
-    }
-
-
-def center_db(tmp_path: Path, priority: dict[str, Any]) -> Database:
-    database = connect(tmp_path / "one-queue.db")
-    migrate(database)
-    load_center(database, one_queue_center(priority))
-    return database
-
-
-def issue(db: Database, clock: Any, service: str = "A", priority: str | None = None) -> str:
-    """Issue a ticket a minute after the previous one, so issue times differ; give its label."""
-    clock.advance(minutes=1)
-    return issue_ticket(db, service, now=clock(), priority=priority).ticket.label
-
-
-def open_counters(db: Database, clock: Any, *numbers: int) -> None:
-    for number in numbers:
-        open_counter(db, number, clerk=CLERKS[number], now=clock())
-
-
-def press_next(db: Database, clock: Any, number: int = 1) -> tuple[Ticket, Call]:
-    """Press next at a counter where a ticket is known to wait."""
-    called = call_next(db, number, clerk=CLERKS[number], now=clock())
-    assert called is not None, f"counter {number} found nothing to call"
-    return called
-
-
-def next_label(db: Database, clock: Any, number: int = 1) -> str | None:
-    """Press next at a counter and finish what it called at once; give the label called."""
-    called = call_next(db, number, clerk=CLERKS[number], now=clock())
-    if called is None:
-        return None
-    finish(db, number, clerk=CLERKS[number], now=clock())
-    return called[0].label
+from core.tickets import find_by_label, get_ticket
+from tests.calling_helpers import (
+    MONDAY,
+    issue,
+    next_label,
+    open_counters,
+    press_next,
+)
 
 
 def test_call_next_serves_the_counters_first_service_before_its_second(
@@ -102,122 +58,6 @@ def test_call_next_takes_the_oldest_regular_ticket_first(db: Database, clock: An
     open_counters(db, clock, 1)
 
     assert [next_label(db, clock) for _ in range(3)] == ["A001", "A002", "A003"]
-
-
-def test_call_next_takes_priority_first_then_the_oldest(db: Database, clock: Any) -> None:
-    issue(db, clock)
-    issue(db, clock)
-    issue(db, clock, priority="elderly")
-    open_counters(db, clock, 1)
-
-    assert [next_label(db, clock) for _ in range(3)] == ["A003", "A001", "A002"]
-
-
-def test_call_next_serves_priority_tickets_among_themselves_by_issue_time(
-    db: Database, clock: Any
-) -> None:
-    issue(db, clock, priority="pregnant")
-    issue(db, clock, priority="elderly")
-    open_counters(db, clock, 1)
-
-    assert [next_label(db, clock) for _ in range(2)] == ["A001", "A002"]
-
-
-def test_at_most_two_priority_calls_in_a_row_counted_across_counters(
-    db: Database, clock: Any
-) -> None:
-    issue(db, clock)
-    for _ in range(3):
-        issue(db, clock, priority="elderly")
-    open_counters(db, clock, 1, 2)
-
-    first = next_label(db, clock, 1)
-    second = next_label(db, clock, 2)  # no B waits, so counter 2 takes from A too
-    third = next_label(db, clock, 1)  # two priority calls in a row: the regular ticket now
-
-    assert [first, second, third] == ["A002", "A003", "A001"]
-    assert next_label(db, clock, 2) == "A004"
-
-
-def test_after_a_regular_call_the_priority_streak_starts_again(db: Database, clock: Any) -> None:
-    issue(db, clock)
-    issue(db, clock)
-    for _ in range(4):
-        issue(db, clock, priority="disabled")
-    open_counters(db, clock, 1)
-
-    assert [next_label(db, clock) for _ in range(6)] == [
-        "A003",
-        "A004",
-        "A001",
-        "A005",
-        "A006",
-        "A002",
-    ]
-
-
-def test_the_priority_streak_is_counted_per_service(db: Database, clock: Any) -> None:
-    issue(db, clock, "B", priority="elderly")
-    issue(db, clock, "B", priority="elderly")
-    issue(db, clock, "A")
-    issue(db, clock, "A", priority="elderly")
-    open_counters(db, clock, 1, 2)
-    assert [next_label(db, clock, 2) for _ in range(2)] == ["B001", "B002"]
-
-    # Two priority calls in B say nothing about A: its priority ticket still goes first.
-    assert next_label(db, clock, 1) == "A002"
-
-
-def test_recalls_do_not_count_in_the_priority_streak(db: Database, clock: Any) -> None:
-    issue(db, clock)
-    issue(db, clock, priority="elderly")
-    issue(db, clock, priority="elderly")
-    open_counters(db, clock, 1)
-    call_next(db, 1, clerk="lan", now=clock())
-    recall(db, 1, clerk="lan", now=clock())
-    recall(db, 1, clerk="lan", now=clock())
-    finish(db, 1, clerk="lan", now=clock())
-
-    assert [next_label(db, clock) for _ in range(2)] == ["A003", "A001"]
-
-
-def test_priority_keeps_being_served_when_no_regular_ticket_waits(db: Database, clock: Any) -> None:
-    for _ in range(4):
-        issue(db, clock, priority="elderly")
-    open_counters(db, clock, 1)
-
-    assert [next_label(db, clock) for _ in range(4)] == ["A001", "A002", "A003", "A004"]
-
-
-@pytest.mark.parametrize("priority", [{"policy": "strict"}, {"max_in_row": 0}])
-def test_strict_policy_always_serves_priority_first(
-    tmp_path: Path, clock: Any, priority: dict[str, Any]
-) -> None:
-    strict = center_db(tmp_path, priority)
-    assert get_center(strict).priority_max_in_row is None
-    issue(strict, clock)
-    for _ in range(4):
-        issue(strict, clock, priority="elderly")
-    open_counters(strict, clock, 1, 2)
-
-    called = [next_label(strict, clock, number) for number in (1, 2, 1, 2, 1)]
-
-    assert called == ["A002", "A003", "A004", "A005", "A001"]
-    strict.conn.close()
-
-
-def test_a_limit_of_one_alternates_priority_and_regular(tmp_path: Path, clock: Any) -> None:
-    one_in_row = center_db(tmp_path, {"max_in_row": 1})
-    for _ in range(2):
-        issue(one_in_row, clock)
-    for _ in range(2):
-        issue(one_in_row, clock, priority="pregnant")
-    open_counters(one_in_row, clock, 1)
-
-    called = [next_label(one_in_row, clock) for _ in range(4)]
-
-    assert called == ["A003", "A001", "A004", "A002"]
-    one_in_row.conn.close()
 
 
 def test_choose_next_gives_none_for_services_with_nothing_waiting(db: Database, clock: Any) -> None:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from core.center import get_service
 from core.configuration import Change, audited, required_text, short_code, text, whole_number
-from core.configuration.displays import displays_showing
+from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
 from core.rows import rows
 from core.schedule import hours_by_day, hours_for_file, parse_hours
@@ -90,13 +90,7 @@ def remove_department(db: Database, change: Change, code: str) -> None:
                 " remove them first.",
                 code="department_in_use",
             )
-        shown_on = displays_showing(db, "departments", code)
-        if shown_on:
-            raise Conflict(
-                f"Department {code} is shown on the hall display(s) {', '.join(shown_on)};"
-                " change those displays first.",
-                code="department_on_display",
-            )
+        refuse_if_shown(db, "departments", code, f"Department {code}")
         db.execute("DELETE FROM departments WHERE code = ?", [code])
 
 

@@ -127,6 +127,12 @@ def remove_display(db: Database, change: Change, display_id: str) -> None:
         _write(db, displays)
 
 
-def displays_showing(db: Database, key: str, value: Any) -> list[str]:
-    """The ids of the displays that list this counter (key "counters") or department."""
-    return [display["id"] for display in list_displays(db) if value in display.get(key, [])]
+def refuse_if_shown(db: Database, key: str, value: Any, what: str) -> None:
+    """Refuse removing a counter (key "counters") or department a hall display still lists."""
+    shown_on = [display["id"] for display in list_displays(db) if value in display.get(key, [])]
+    if shown_on:
+        raise Conflict(
+            f"{what} is shown on the hall display(s) {', '.join(shown_on)};"
+            " change those displays first.",
+            code=f"{key.removesuffix('s')}_on_display",
+        )

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from core.center import get_counter, get_kiosk
 from core.configuration import Change, audited, short_code, text, whole_number
-from core.configuration.displays import displays_showing
+from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
 from core.rows import rows
 
@@ -110,13 +110,7 @@ def remove_counter(db: Database, change: Change, number: int) -> None:
                 " instead.",
                 code="counter_in_use",
             )
-        shown_on = displays_showing(db, "counters", number)
-        if shown_on:
-            raise Conflict(
-                f"Counter {number} is shown on the hall display(s) {', '.join(shown_on)};"
-                " change those displays first.",
-                code="counter_on_display",
-            )
+        refuse_if_shown(db, "counters", number, f"Counter {number}")
         db.execute("DELETE FROM counters WHERE number = ?", [number])
 
 
