@@ -18,6 +18,7 @@ from core.configuration.catalogue import list_department_rows, list_service_rows
 from core.configuration.displays import display_shows, list_displays
 from core.configuration.floor import list_counter_rows
 from core.configuration.staff import list_users
+from core.configuration.tokens import list_tokens
 from core.events import latest_print_status
 from core.schedule import WEEKDAYS, list_holidays
 from db.web import get_db
@@ -145,3 +146,12 @@ def announcement() -> dict[str, Any]:
 @page("admin.users")
 def users() -> dict[str, Any]:
     return {"users": list_users(get_db())}
+
+
+@bp.get("/tokens")
+@page("admin.tokens")
+def tokens() -> dict[str, Any]:
+    return {
+        "tokens": list_tokens(get_db()),
+        "example_url": url_for("api.all_counters", _external=True),
+    }
