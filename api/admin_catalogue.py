@@ -21,16 +21,18 @@ from api.admin_schemas import (
     AdminDisplayUpdate,
     AdminKiosk,
     AdminKioskUpdate,
+    AdminOrder,
     AdminService,
     AdminServiceEnabled,
     AdminServiceUpdate,
 )
 from api.auth import require
 from api.validation import documented, parse
-from core.configuration import catalogue, displays, floor
+from core.configuration import catalogue, displays, floor, ordering
 from db.web import get_db
 
 CHANGED = {**INVALID, 404: "no such item", 409: "in use, or exists already"}
+ORDERED = {**INVALID, 400: "not the current items, each once (reload the list)"}
 REASON_ONLY = {"reason"}
 
 
@@ -49,6 +51,34 @@ def admin_add_department() -> ResponseReturnValue:
     result = catalogue.add_department(
         get_db(), change(body.reason), code=body.code, name=body.name, name_en=body.name_en
     )
+    return published(result, layout=True)
+
+
+@bp.put("/admin/department-order")
+@require(ADMIN)
+@documented(
+    "Set the order the kiosks list the departments in",
+    body=AdminOrder,
+    access=ADMIN,
+    responses=ORDERED,
+)
+def admin_order_departments() -> ResponseReturnValue:
+    body = parse(AdminOrder)
+    result = ordering.order_departments(get_db(), body.codes, change(body.reason))
+    return published(result, layout=True)
+
+
+@bp.put("/admin/departments/<code>/service-order")
+@require(ADMIN)
+@documented(
+    "Set the order the kiosks list a department's services in",
+    body=AdminOrder,
+    access=ADMIN,
+    responses={**ORDERED, 404: "no such department"},
+)
+def admin_order_services(code: str) -> ResponseReturnValue:
+    body = parse(AdminOrder)
+    result = ordering.order_services(get_db(), code, body.codes, change(body.reason))
     return published(result, layout=True)
 
 

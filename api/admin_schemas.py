@@ -62,6 +62,13 @@ class AdminService(AdminServiceUpdate):
     enabled: bool = True
 
 
+class AdminOrder(AdminChange):
+    codes: list[Code] = Field(
+        max_length=200,
+        description="Every item's code once, in the order the kiosk is to list them.",
+    )
+
+
 class AdminServiceEnabled(AdminChange):
     enabled: bool = Field(description="False: the kiosks stop offering it now.")
 
