@@ -13,6 +13,12 @@ a `<style>` element (tests/test_security.py checks every template); scripts that
 `connect-src` adds `ws:` and `wss:` because browsers before CSP level 3 (older phones following a
 ticket) do not count the page's own websocket as 'self'.
 
+Behind a reverse proxy (nginx serving HTTPS in front of gunicorn), every request comes from the
+proxy's address: the per-address limits would then count the whole hall as one client, and the
+cookie would not know the page is HTTPS. `QMS_PROXY_HOPS=1` (the number of proxies in front)
+makes the app trust that many X-Forwarded-For/-Proto/-Host values (werkzeug's ProxyFix). It is
+0 by default, since without a proxy anyone could send those headers to pass as another address.
+
 Input limits live here too, for every route at once, present and future: request bodies are capped
 (`QMS_MAX_CONTENT_LENGTH`, 1 MiB by default: 413); JSON nested past Python's recursion limit, or
 with an integer beyond SQLite's 64 bits, is a bad body (400) rather than a RecursionError or an
@@ -28,6 +34,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -76,6 +83,13 @@ def register_security(app: Flask) -> None:
     )
     app.session_interface = SessionCookie()
     app.after_request(add_security_headers)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops < 0:
+        raise ValueError(f"QMS_PROXY_HOPS must be 0 or more, not {hops}.")
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 class SQLiteInteger(IntegerConverter):

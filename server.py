@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "SOUNDS_DIR": str(ROOT / "sounds"),
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "PROXY_HOPS": 0,  # reverse proxies in front (nginx for HTTPS): trust their X-Forwarded-*
 }
 
 
