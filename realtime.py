@@ -29,6 +29,7 @@ SERVICES = "services"
 RATE = "rate"
 PRINTER = "printer"
 PRINT = "print"
+COUNTER_STATE = "counter"
 
 PUBLISHER = "qms.publisher"
 
@@ -214,6 +215,15 @@ def push_snapshots() -> None:
         SERVICES,
         services_overview(database, now=moment, default_service_s=_default_service_s()),
         namespace=KIOSK,
+    )
+
+
+def publish_counter(number: int, status: str, clerk: str | None, *, by: str) -> None:
+    """A counter opened, paused, closed or changed hands (`by` whom): terminals follow it."""
+    socketio.emit(
+        COUNTER_STATE,
+        {"number": number, "status": status, "clerk": clerk, "by": by},
+        namespace=COUNTER,
     )
 
 

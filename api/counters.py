@@ -14,8 +14,8 @@ from flask.typing import ResponseReturnValue
 
 import realtime
 from api import bp
-from api.auth import STAFF, current_user, is_supervisor, require
-from api.schemas import CallLabel, Finish, PauseReason, Reason, Transfer
+from api.auth import STAFF, SUPERVISORS, current_user, is_supervisor, require
+from api.schemas import CallLabel, Finish, MoveClerk, PauseReason, Reason, Transfer
 from api.tickets import ticket_json
 from api.validation import documented, parse
 from core import calling, counters, serving
@@ -82,7 +82,9 @@ def show_counter(number: int) -> ResponseReturnValue:
 
 
 def _counter_state(change: Callable[..., Counter], **extra: Any) -> ResponseReturnValue:
-    counter = change(**_actor(), **extra)
+    actor = _actor()
+    counter = change(**actor, **extra)
+    realtime.publish_counter(counter.number, str(counter.status), counter.clerk, by=actor["clerk"])
     realtime.publish_queues()
     return jsonify(counter_json(counter))
 
@@ -119,6 +121,27 @@ def pause_counter(number: int) -> ResponseReturnValue:
 def close_counter(number: int) -> ResponseReturnValue:
     reason = parse(Reason).reason
     return _counter_state(counters.close_counter, db=get_db(), number=number, reason=reason)
+
+
+@bp.post("/counters/<int:number>/move")
+@require(*SUPERVISORS)
+@documented(
+    "Move the clerk of this counter to a closed counter (a supervisor's act, audited)",
+    body=MoveClerk,
+    access="supervisor",
+    responses={200: "moved", 400: "same counter", 404: "no such counter", **CONFLICT},
+)
+def move_clerk(number: int) -> ResponseReturnValue:
+    to = parse(MoveClerk).to
+    user = current_user()
+    assert user is not None
+    left, joined = counters.move_clerk(get_db(), number, to, supervisor=user.username, now=now())
+    for counter in (left, joined):
+        realtime.publish_counter(
+            counter.number, str(counter.status), counter.clerk, by=user.username
+        )
+    realtime.publish_queues()
+    return jsonify({"from": counter_json(left), "to": counter_json(joined)})
 
 
 @bp.post("/counters/<int:number>/next")

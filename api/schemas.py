@@ -49,6 +49,10 @@ class Transfer(Body):
 SQLITE_MAX_INTEGER = 2**63 - 1
 
 
+class MoveClerk(Body):
+    to: int = Field(ge=1, le=SQLITE_MAX_INTEGER, description="The closed counter to move to.")
+
+
 class Rating(Body):
     ticket: int = Field(ge=1, le=SQLITE_MAX_INTEGER)
     score: int = Field(ge=1, le=4, description="4 very satisfied ... 1 unsatisfied.")

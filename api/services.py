@@ -1,4 +1,4 @@
-"""The services a kiosk offers, with their queues and waits."""
+"""The services a kiosk offers, with their queues and waits; and the queues as staff watch them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from flask import current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from api import bp
+from api.auth import STAFF, require
 from api.validation import documented
 from core.board import services_overview
+from core.monitor import queue_overview
 from db.web import get_db, now
 
 
@@ -19,3 +21,13 @@ def list_services() -> ResponseReturnValue:
             get_db(), now=now(), default_service_s=current_app.config["DEFAULT_SERVICE_S"]
         )
     )
+
+
+@bp.get("/queues")
+@require(*STAFF)
+@documented(
+    "Each queue against its target: waiting, priority waiting, longest wait, open counters",
+    access="staff",
+)
+def list_queues() -> ResponseReturnValue:
+    return jsonify(queue_overview(get_db(), now=now()))

@@ -3,6 +3,7 @@ reactivated by supervisors."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, jsonify, url_for
@@ -15,9 +16,21 @@ from api.limits import ticket_limited
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
+from core.center import get_center
+from core.errors import InvalidInput
+from core.events import ticket_events
 from core.models import Ticket
-from core.tickets import find_by_token, issue_ticket, track_state, wait_range_min
+from core.tickets import (
+    ahead_of,
+    find_by_label,
+    find_by_token,
+    issue_ticket,
+    track_state,
+    wait_range_min,
+)
 from db.web import get_db, now
+
+LABEL = re.compile(r"^([A-Z]{1,3})\s*0*([0-9]{1,5})$")
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:
@@ -76,6 +89,28 @@ def track_ticket(token: str) -> ResponseReturnValue:
     database = get_db()
     ticket = find_by_token(database, token)
     return jsonify(track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]))
+
+
+@bp.get("/tickets/label/<label>")
+@require(*STAFF)
+@documented(
+    "Today's ticket with this label, with its history (staff: find a visitor's ticket)",
+    access="staff",
+    responses={200: "ticket", 400: "not a ticket number", 404: "no such ticket today"},
+)
+def find_ticket(label: str) -> ResponseReturnValue:
+    match = LABEL.match(label.strip().upper())
+    if match is None:
+        raise InvalidInput(f"{label!r} is not a ticket number such as A005.", code="bad_label")
+    database = get_db()
+    ticket = find_by_label(
+        database, f"{match[1]}{int(match[2]):03d}", get_center(database).day(now())
+    )
+    return jsonify(
+        ticket=ticket_json(ticket),
+        ahead=ahead_of(database, ticket),
+        events=ticket_events(database, ticket.id),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/cancel")

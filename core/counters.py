@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from core.audit import record
 from core.center import get_counter
 from core.errors import Conflict, InvalidInput
 from core.events import append_counter_event
@@ -115,3 +116,55 @@ def close_counter(
         )
         append_counter_event(db, number, "closed", now, clerk=clerk, reason=reason)
     return get_counter(db, number)
+
+
+def move_clerk(
+    db: Database, number: int, to: int, *, supervisor: str, now: datetime
+) -> tuple[Counter, Counter]:
+    """Move the clerk working counter `number` to the closed counter `to` (a supervisor's act).
+
+    The first counter closes and the second opens for the same clerk, in the state the clerk
+    left (open, or paused with its reason), in one transaction; both counters' event logs and
+    the audit log say who moved whom. A counter still holding a ticket cannot be left.
+    """
+    if number == to:
+        raise InvalidInput(f"The clerk is at counter {number} already.", code="same_counter")
+    with immediate(db):
+        source, target = get_counter(db, number), get_counter(db, to)
+        if source.status == CounterStatus.CLOSED or source.clerk is None:
+            raise Conflict(f"Counter {number} is closed: nobody to move.", code="counter_closed")
+        if target.status != CounterStatus.CLOSED:
+            raise Conflict(f"Counter {to} is opened by {target.clerk}.", code="counter_taken")
+        held = current_ticket(db, number)
+        if held is not None:
+            raise Conflict(
+                f"Counter {number} still holds {held.label}: finish, no-show or return it first.",
+                code="ticket_in_hand",
+            )
+        clerk, at = source.clerk, timestamp(now)
+        db.execute(
+            "UPDATE counters SET status = 'closed', status_reason = NULL, clerk = NULL,"
+            " status_at = ? WHERE number = ?",
+            [at, number],
+        )
+        db.execute(
+            "UPDATE counters SET status = ?, status_reason = ?, clerk = ?, status_at = ?"
+            " WHERE number = ?",
+            [str(source.status), source.status_reason, clerk, at, to],
+        )
+        append_counter_event(
+            db, number, "closed", now, clerk=clerk, reason=f"moved to {to} by {supervisor}"
+        )
+        append_counter_event(
+            db, to, "opened", now, clerk=clerk, reason=f"moved from {number} by {supervisor}"
+        )
+        record(
+            db,
+            actor=supervisor,
+            action="user.move_counter",
+            now=now,
+            target=clerk,
+            before={"counter": number},
+            after={"counter": to},
+        )
+    return get_counter(db, number), get_counter(db, to)

@@ -17,6 +17,7 @@ from tests.html_pages import Page, render
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
+    "monitor",
     "center",
     "departments",
     "services",
@@ -26,6 +27,7 @@ PAGES = (
     "priority",
     "announcement",
     "users",
+    "tokens",
     "audit",
 )
 
@@ -75,24 +77,25 @@ def test_signed_out_the_admin_pages_show_the_sign_in_form(client: Any) -> None:
     assert services.first("form", id="sign-in-form")
 
 
-def test_an_admin_lands_on_the_center_page_with_every_section(admin_client: Any) -> None:
+def test_an_admin_lands_on_the_live_monitor_with_every_section(admin_client: Any) -> None:
     answer = admin_client.get("/admin/")
-    assert answer.status_code == 302 and answer.location.endswith("/admin/center")
+    assert answer.status_code == 302 and answer.location.endswith("/admin/monitor")
 
     html, page = render(admin_client, "/admin/center")
     assert section_links(page) == [f"/admin/{name}" for name in PAGES]
     assert 'value="Trung tâm thử"' in html
 
 
-def test_a_supervisor_sees_the_audit_log_only(client: Any) -> None:
+def test_a_supervisor_sees_the_live_monitor_and_the_audit_log_only(client: Any) -> None:
     sign_in(client, "chi")
 
-    assert client.get("/admin/").location.endswith("/admin/audit")
+    assert client.get("/admin/").location.endswith("/admin/monitor")
     refused = client.get("/admin/services")
     assert refused.status_code == 403
     page = Page(refused.get_data(as_text=True))
-    assert section_links(page) == ["/admin/audit"]
+    assert section_links(page) == ["/admin/monitor", "/admin/audit"]
     assert client.get("/admin/audit").status_code == 200
+    assert client.get("/admin/monitor").status_code == 200
 
 
 def test_a_clerk_is_told_this_is_not_for_them(client: Any) -> None:

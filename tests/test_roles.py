@@ -30,7 +30,7 @@ PUBLIC = {
     "api.who_am_i",
 }
 SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i"}  # public, and 401 is their answer to strangers
-SUPERVISORS = {"api.cancel_ticket", "api.reactivate_ticket", "api.summary"}
+SUPERVISORS = {"api.cancel_ticket", "api.reactivate_ticket", "api.move_clerk", "api.summary"}
 # What a stranger's device brings to join each public namespace; any other namespace refuses him.
 PUBLIC_NAMESPACES = {
     "/display": "",
@@ -47,8 +47,10 @@ BODIES: dict[str, Any] = {
     "api.pause_counter": {"reason": "lunch"},
     "api.call_ticket": {"label": "A001"},
     "api.transfer": {"service": "B"},
+    "api.move_clerk": {"to": 3},
     "api.cancel_ticket": {"reason": "left"},
     "api.report_printer": {"ok": True},
+    "api.admin_order_departments": {"codes": ["TP", "TC"]},
 }
 DENIED = (401, 403)
 # What an allowed caller may get: done, refused as invalid/unknown/conflicting, or (for routes

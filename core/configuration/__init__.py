@@ -9,8 +9,8 @@ Like the rest of core/, this imports no Flask and no adapter: the API passes who
 why (`Change`), and the adapters' own checks as plain callables (a printer URL parser).
 
 Modules by concept: `settings` (center, announcement, priority, holidays), `catalogue`
-(departments and services), `floor` (counters and kiosks), `displays` (hall displays),
-`staff` (user accounts).
+(departments and services), `ordering` (the order kiosks list them in), `floor` (counters and
+kiosks), `displays` (hall displays), `staff` (user accounts), `tokens` (integration tokens).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 /* The clerk's counter terminal: sign in, choose and open a counter, then work it.
  *
  * Commands go over HTTP (the JSON API, with the session cookie and the CSRF token); the
- * `/counter` socket only pushes the board, whose waiting counts the terminal shows. Every word
+ * `/counter` socket only pushes: the board, whose waiting counts the terminal shows, and counter
+ * changes, so a clerk a supervisor moves to another counter finds their screen there. Every word
  * shown comes from the page (#strings), every URL from data-* attributes on <body>.
  * A reload mid-shift finds the clerk's counter again: GET /api/session, then the counter
  * remembered in localStorage (or, failing that, the one the clerk holds).
@@ -10,14 +11,16 @@
 import { api, useCsrfToken } from "./api.js";
 import { heldBy, renderCounters } from "./chooser.js";
 import { bindDialogs, dialogOpen, needsDialog, openDialog } from "./dialogs.js";
-import { describe, hideMessage, messageShown, showMessage } from "./messages.js";
+import { connectLive, disconnectLive, setLive } from "./live.js";
+import { describe, hideMessage, showMessage } from "./messages.js";
 import { $, fill, serviceName, strings } from "./page.js";
+import { prioritise } from "./priority.js";
 import { allowed, refusal, renderButtons, renderQueue, renderTerminal, updateTimer } from "./terminal.js";
 
 const body = document.body;
 const sessionUrl = body.dataset.sessionUrl;
 const countersUrl = body.dataset.countersUrl;
-const SOCKET_WARNING_MS = 5000;
+const ticketsUrl = body.dataset.ticketsUrl;
 
 const state = {
   user: null,
@@ -25,7 +28,6 @@ const state = {
   counters: [],
   waiting: {},
   busy: false,
-  socket: null,
 };
 
 const counterUrl = (number, action) => countersUrl + "/" + number + (action ? "/" + action : "");
@@ -75,7 +77,7 @@ function signedIn(session) {
 }
 
 function signedOut(reason) {
-  disconnectSocket();
+  disconnectLive();
   state.user = null;
   state.counter = null;
   useCsrfToken(null);
@@ -193,10 +195,12 @@ async function refreshCounter() {
     const counter = await api("GET", counterUrl(state.counter.number));
     if (!state.counter || counter.number !== state.counter.number) return;
     if (!isMine(counter)) {
-      // closed or taken over elsewhere (a supervisor): back to the list
+      // closed or taken over elsewhere: carry on where the clerk now is, or back to the list
       state.counter = null;
       localStorage.removeItem(storageKey());
       await showCounters();
+      const mine = state.counters.find(isMine);
+      if (mine) enterTerminal(mine);
       return;
     }
     state.counter = counter;
@@ -218,8 +222,29 @@ const SUCCESS = {
   transfer: "transferred",
 };
 
+/** A supervisor (or another of the clerk's own screens) changed a counter of this clerk's. */
+async function counterChanged(change) {
+  if (!state.user || change.by === state.user.username || state.busy) return;
+  const me = state.user.username;
+  const before = state.counter ? state.counter.number : null;
+  if (change.number !== before && change.clerk !== me) return;
+  await refreshCounter();
+  if (!state.counter && change.clerk === me) {
+    await showCounters(); // moved here from the list (or from a counter just closed)
+    const mine = state.counters.find(isMine);
+    if (mine) enterTerminal(mine);
+  }
+  const after = state.counter ? state.counter.number : null;
+  if (after !== null && after !== before) {
+    showMessage(fill(strings.movedTo, { number: after }), "info", true);
+  } else if (after === null && before !== null) {
+    showMessage(fill(strings.closedBy, { clerk: change.by, number: before }), "warn", true);
+  }
+}
+
 async function act(action, payload) {
   if (!can(action)) return;
+  if (action === "priority") return prioritise(ticketsUrl, payload, showError);
   const counter = state.counter;
   const label = (payload && payload.label) || "";
   state.busy = true;
@@ -270,7 +295,7 @@ function trigger(action) {
 // ---------- keyboard ----------
 
 function shortcutButton(key) {
-  for (const button of document.querySelectorAll("#actions [data-keys]")) {
+  for (const button of document.querySelectorAll("#terminal-view [data-keys]")) {
     if (!button.hidden && button.dataset.keys.split(" ").includes(key)) return button;
   }
   return null;
@@ -299,51 +324,16 @@ function onKey(event) {
 
 // ---------- the live socket ----------
 
-let socketWarning = null;
-
-function setLive(connected) {
-  const live = $("live");
-  live.dataset.connected = String(connected);
-  live.textContent = connected ? strings.liveOn : strings.liveOff;
-}
-
 function connectSocket() {
-  if (state.socket || typeof window.io !== "function") return;
-  const socket = window.io(body.dataset.socketNamespace, { transports: ["websocket"] });
-  state.socket = socket;
-  socket.on("connect", () => {
-    clearTimeout(socketWarning);
-    setLive(true);
-    if (messageShown() === strings.socketDown) hideMessage();
-    refreshCounter(); // whatever changed while the socket was down
+  connectLive(body.dataset.socketNamespace, sessionUrl, {
+    connected: refreshCounter,
+    refused: showError,
+    counter: counterChanged,
+    board: (board) => {
+      state.waiting = board.waiting || {};
+      if (state.counter) renderQueue(state.counter, state.waiting);
+    },
   });
-  socket.on("disconnect", () => {
-    setLive(false);
-    clearTimeout(socketWarning);
-    socketWarning = setTimeout(() => showMessage(strings.socketDown, "warn", true), SOCKET_WARNING_MS);
-  });
-  socket.on("connect_error", async () => {
-    setLive(false);
-    if (socket.active) return; // a network failure: the client retries by itself
-    try {
-      await api("GET", sessionUrl); // refused: still signed in? then try again shortly
-      setTimeout(() => state.socket === socket && socket.connect(), SOCKET_WARNING_MS);
-    } catch (error) {
-      if (error.status === 401) showError(error);
-    }
-  });
-  socket.on("board", (board) => {
-    state.waiting = board.waiting || {};
-    if (state.counter) renderQueue(state.counter, state.waiting);
-  });
-}
-
-function disconnectSocket() {
-  clearTimeout(socketWarning);
-  if (state.socket) {
-    state.socket.disconnect();
-    state.socket = null;
-  }
 }
 
 // ---------- start ----------

@@ -1,9 +1,15 @@
-/* The three questions an action needs: which service to transfer to, which number to call,
- * why the counter pauses. Each answers by calling onAnswer(action, payload). */
+/* The questions an action needs: which service to transfer to, which number to call, why the
+ * counter pauses, which ticket becomes priority and why. Each answers with onAnswer(action,
+ * payload). */
 
 import { $ } from "./page.js";
 
-const DIALOGS = { transfer: "transfer-dialog", call: "call-dialog", pause: "pause-dialog" };
+const DIALOGS = {
+  transfer: "transfer-dialog",
+  call: "call-dialog",
+  pause: "pause-dialog",
+  priority: "priority-dialog",
+};
 
 export function needsDialog(action) {
   return action in DIALOGS;
@@ -53,6 +59,13 @@ export function bindDialogs(onAnswer) {
     return chosen ? { service: chosen.value } : null;
   }, onAnswer);
   answerWith("call", $("call-form"), () => ({ label: normalizeLabel($("call-label").value) }), onAnswer);
+  answerWith("priority", $("priority-form"), () => {
+    const form = $("priority-form");
+    const chosen = form.querySelector('input[name="priority"]:checked');
+    const reason = $("priority-reason").value.trim();
+    if (!chosen || !reason) return null;
+    return { label: normalizeLabel($("priority-label").value), priority: chosen.value || null, reason };
+  }, onAnswer);
   answerWith("pause", $("pause-form"), () => {
     const reason = $("pause-reason").value.trim();
     return reason ? { reason } : null;

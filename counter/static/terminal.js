@@ -29,6 +29,8 @@ export function allowed(counter, action) {
       return counter.status === "paused";
     case "close":
       return !ticket;
+    case "priority":
+      return counter.status !== "closed";
     default:
       return false;
   }

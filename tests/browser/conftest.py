@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 CLERK_PASSWORD = "clerk-password-1"
+ADMIN = "quantri"  # an admin on every module's server, with CLERK_PASSWORD
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -32,7 +34,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo center served by gunicorn, with clerks clerk1..clerk4 and a supervisor."""
+    """The demo center served by gunicorn: clerks clerk1..clerk4, supervisor boss, admin quantri."""
     folder = tmp_path_factory.mktemp("server")
     database = folder / "qms.db"
     flask_command(database, "load-config", str(ROOT / "centers" / "can-tho.toml"))
@@ -49,6 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     flask_command(
         database, "create-user", "boss", "--role", "supervisor", "--password", CLERK_PASSWORD
     )
+    flask_command(database, "create-user", ADMIN, "--role", "admin", "--password", CLERK_PASSWORD)
     with gunicorn(database, folder / "gunicorn.log") as base:
         yield base
 
@@ -85,3 +88,22 @@ def new_context(browser: object) -> Iterator[object]:
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots"
+
+
+def admin_ready(page: Any) -> Any:
+    """Wait until admin.js has wired the page (a click before that would do nothing)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def sign_in_admin(page: Any, username: str = ADMIN, password: str = CLERK_PASSWORD) -> Any:
+    """Sign in on the form an admin page shows at its own address; answer the page, ready."""
+    from playwright.sync_api import expect
+
+    admin_ready(page).get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page.locator(".who-name")).to_have_text(username)
+    return admin_ready(page)

@@ -1,37 +1,22 @@
 """The administration pages in Chromium against the real server: an admin signs in, adds a
 service with its weekly hours, gives it to a counter, and the kiosk offers it at once.
 
-The module runs its own server (the demo center, an admin and a supervisor made with the
-`create-user` command), and leaves a screenshot of every admin page in /tmp/admin-shots (and in
-instance/screenshots) to look at.
+It leaves a screenshot of every admin page in /tmp/admin-shots (and in instance/screenshots) to
+look at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.servers import ROOT, flask_command, gunicorn
+from tests.browser.conftest import ADMIN, ARTIFACTS, admin_ready, sign_in_admin
 
-ADMIN, SUPERVISOR, PASSWORD = "quantri", "giamsat", "admin-password-1"
+SUPERVISOR = "boss"
 SHOTS = Path("/tmp/admin-shots")
 PAGES = ("center", "departments", "services", "counters", "kiosks", "priority", "announcement")
-
-
-@pytest.fixture(scope="module")
-def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("admin-server")
-    database = folder / "qms.db"
-    flask_command(database, "load-config", str(ROOT / "centers" / "can-tho.toml"))
-    for username, role in ((ADMIN, "admin"), (SUPERVISOR, "supervisor")):
-        flask_command(database, "create-user", username, "--role", role, "--password", PASSWORD)
-    with gunicorn(database, folder / "gunicorn.log") as base:
-        yield base
 
 
 def shot(page: Page, name: str) -> None:
@@ -40,39 +25,29 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=str(folder / f"admin-{name}.png"), full_page=True)
 
 
-def ready(page: Page) -> Page:
-    """Wait until the page's scripts are wired (a click before that would do nothing)."""
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    return page
-
-
 def go(page: Page, link: str) -> None:
     page.locator(".sidebar").get_by_role("link", name=link, exact=True).click()
     expect(page.locator(".sidebar [aria-current=page]")).to_have_text(link)
-    ready(page)
+    admin_ready(page)
 
 
 def sign_in(new_context: Any, server: str, username: str) -> Page:
     page: Page = new_context().new_page()
     page.goto(server + "/admin/?lang=vi")
-    ready(page)
-    shot(page, f"sign-in-{username}")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.locator(".who-name")).to_have_text(username)
-    return ready(page)
+    shot(admin_ready(page), f"sign-in-{username}")
+    return sign_in_admin(page, username)
 
 
 def test_an_admin_adds_a_service_gives_it_to_a_counter_and_the_kiosk_offers_it(
-    new_context: Any, admin_server: str
+    new_context: Any, server: str
 ) -> None:
     kiosk: Page = new_context().new_page()
-    kiosk.goto(admin_server + "/kiosk/?kiosk=k1")
+    kiosk.goto(server + "/kiosk/?kiosk=k1")
     expect(kiosk.locator(".department").first).to_be_visible()
     kiosk.evaluate("window.openedBeforeTheChange = true")
-    admin = sign_in(new_context, admin_server, ADMIN)
-    expect(admin.locator("h1")).to_have_text("Trung tâm")
+    admin = sign_in(new_context, server, ADMIN)
+    expect(admin.locator("h1")).to_have_text("Giám sát trực tiếp")
+    go(admin, "Trung tâm")
     shot(admin, "center")
 
     go(admin, "Dịch vụ và giờ cấp số")
@@ -93,7 +68,7 @@ def test_an_admin_adds_a_service_gives_it_to_a_counter_and_the_kiosk_offers_it(
     dialog.get_by_label("Lý do (không bắt buộc, được lưu vào nhật ký)").fill("Mở thêm dịch vụ")
     dialog.get_by_role("button", name="Lưu").click()
     expect(admin.locator("#toast")).to_have_text("Đã lưu.")
-    ready(admin)
+    admin_ready(admin)
     new_row = admin.locator('tr[data-code="V"]')
     expect(new_row).to_contain_text("Công chứng hợp đồng")
     expect(new_row.locator(".warn")).to_have_text("chưa có")  # no counter calls it yet
@@ -121,12 +96,12 @@ def test_an_admin_adds_a_service_gives_it_to_a_counter_and_the_kiosk_offers_it(
     expect(offered).to_be_enabled()
 
     for page_name in PAGES[3:] + ("users",):
-        admin.goto(f"{admin_server}/admin/{page_name}")
+        admin.goto(f"{server}/admin/{page_name}")
         expect(admin.locator(".page-head h1")).to_be_visible()
         shot(admin, page_name)
-    admin.goto(admin_server + "/admin/departments")
+    admin.goto(server + "/admin/departments")
     shot(admin, "departments")
-    admin.goto(admin_server + "/admin/audit")
+    admin.goto(server + "/admin/audit")
     log = admin.locator(".audit-table tbody tr")
     expect(log.first).to_contain_text("Sửa quầy")
     expect(log.nth(1)).to_contain_text("Thêm dịch vụ")
@@ -134,22 +109,26 @@ def test_an_admin_adds_a_service_gives_it_to_a_counter_and_the_kiosk_offers_it(
     shot(admin, "audit")
 
 
-def test_a_supervisor_sees_only_the_audit_log(new_context: Any, admin_server: str) -> None:
-    supervisor = sign_in(new_context, admin_server, SUPERVISOR)
+def test_a_supervisor_sees_only_the_monitor_and_the_audit_log(
+    new_context: Any, server: str
+) -> None:
+    supervisor = sign_in(new_context, server, SUPERVISOR)
 
-    expect(supervisor.locator(".page-head h1")).to_have_text("Nhật ký hoạt động")
-    expect(supervisor.locator(".sidebar li a")).to_have_count(1)
-    supervisor.goto(admin_server + "/admin/services")
+    expect(supervisor.locator(".page-head h1")).to_have_text("Giám sát trực tiếp")
+    expect(supervisor.locator(".sidebar li a")).to_have_text(
+        ["Giám sát trực tiếp", "Nhật ký hoạt động"]
+    )
+    supervisor.goto(server + "/admin/services")
     expect(supervisor.locator(".notice")).to_contain_text("dành cho quản trị viên")
     shot(supervisor, "supervisor-refused")
 
 
 def test_an_admin_adds_a_display_for_some_counters_and_it_shows_only_them(
-    new_context: Any, admin_server: str
+    new_context: Any, server: str
 ) -> None:
-    admin = sign_in(new_context, admin_server, ADMIN)
-    admin.goto(admin_server + "/admin/displays")
-    ready(admin)
+    admin = sign_in(new_context, server, ADMIN)
+    admin.goto(server + "/admin/displays")
+    admin_ready(admin)
     admin.get_by_role("button", name="Thêm màn hình").click()
     dialog = admin.locator("#display-dialog")
     dialog.locator('input[name="id"]').fill("tang2")
@@ -166,7 +145,7 @@ def test_an_admin_adds_a_display_for_some_counters_and_it_shows_only_them(
     shot(admin, "displays")
 
     display = new_context().new_page()
-    display.goto(admin_server + "/display/?display=tang2")
+    display.goto(server + "/display/?display=tang2")
     expect(display.locator(".center-name")).to_contain_text("Màn hình tầng 2")
     expect(display.locator(".waiting-item")).to_have_count(
         3

@@ -80,6 +80,9 @@ def admin_ready(page: Page) -> None:
     sign_in(page, ADMIN)
     expect(page.locator(".who-name")).to_have_text(ADMIN)
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # an admin lands on the live monitor, drawn by its script from the API and the socket
+    expect(page.locator("#monitor")).to_have_attribute("data-loaded", "true")
+    expect(page.locator("#live")).to_have_attribute("data-connected", "true")
 
 
 def home_ready(page: Page) -> None:
