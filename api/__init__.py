@@ -14,6 +14,7 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     kiosks,
     openapi,
     ratings,
+    reports,
     services,
     session,
     tickets,

@@ -218,3 +218,27 @@ def m003_audit_priority_changes(db: Database) -> None:
         WHERE kind IN ('cancelled', 'transferred', 'reactivated', 'prioritised')
         OR (kind = 'called' AND data IS NOT NULL)"""
     )
+
+
+RATINGS = (
+    # One rating per ticket, given on the counter's tablet right after the service. The counter,
+    # clerk and day are the ticket's, copied so reports over a year read one small table.
+    """CREATE TABLE ratings (
+        ticket INTEGER PRIMARY KEY REFERENCES tickets(id),
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+        comment TEXT CHECK (comment IS NULL OR length(comment) <= 1000),
+        at TEXT NOT NULL,
+        day TEXT NOT NULL,
+        service TEXT NOT NULL REFERENCES services(code),
+        counter INTEGER REFERENCES counters(number),
+        clerk TEXT
+    )""",
+    "CREATE INDEX ratings_day ON ratings(day)",
+)
+
+
+@migrations(name="m004_ratings")
+def m004_ratings(db: Database) -> None:
+    """Add the visitors' ratings of their service (4 very satisfied ... 1 unsatisfied)."""
+    for statement in RATINGS:
+        db.execute(statement)
