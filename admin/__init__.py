@@ -1,11 +1,11 @@
-"""The administration surface: the live monitor, the center's configuration, staff accounts and
-the audit log.
+"""The administration surface: the live monitor, reports, the center's configuration, staff
+accounts and the audit log.
 
 Pages are rendered on the server from core/ with what they show, for the signed-in user's role
-(admins see everything, supervisors the live monitor and the audit log); each page's little
-script sends the changes to the JSON API with fetch and the CSRF token, then reloads the page,
-which is the truth (the monitor alone redraws itself from the API and the `/counter` socket).
-Without a session a page shows the sign-in form instead, at the same address.
+(admins see everything; supervisors the live monitor, the reports and the audit log). A page's
+little script sends the changes to the JSON API with fetch and the CSRF token, then reloads the
+page, which is the truth (the monitor alone redraws itself from the API and the `/counter`
+socket). Without a session a page shows the sign-in form instead, at the same address.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Section(NamedTuple):
 
 SECTIONS = (
     Section("admin.monitor", lazy_pgettext("admin", "Live monitor"), SUPERVISORS),
+    Section("admin.reports", lazy_pgettext("admin", "Reports"), SUPERVISORS),
     Section("admin.center", lazy_pgettext("admin", "Center"), ADMIN),
     Section("admin.departments", lazy_pgettext("admin", "Departments"), ADMIN),
     Section("admin.services", lazy_pgettext("admin", "Services and hours"), ADMIN),
@@ -107,4 +108,4 @@ def index() -> ResponseReturnValue:
     return redirect(url_for(first.endpoint))
 
 
-from admin import audit_page, monitor_page, pages  # noqa: E402,F401  (they add their views to bp)
+from admin import audit_page, monitor_page, pages, reports_page  # noqa: E402,F401  (they add their views to bp)

@@ -1,19 +1,97 @@
-"""Reports: the route exists so clients see a clear 501 until it is built."""
+"""Reports for supervisors: the summary of a period (design.md section 4), as JSON and as CSV.
+
+The period is `from` and `to`, center days `YYYY-MM-DD`, both included, today by default; what
+each figure means is said in core/reports.py.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from api import bp
 from api.auth import SUPERVISORS, require
-from api.errors import error
 from api.validation import documented
+from core.center import get_center
+from core.errors import InvalidInput
+from core.reports import summary
+from db.web import get_db, now
+
+CSV_COLUMNS = (
+    "issued",
+    "served",
+    "no_show",
+    "cancelled",
+    "wait_mean_s",
+    "wait_p90_s",
+    "service_mean_s",
+    "service_p90_s",
+    "service_level",
+    "rating_mean",
+    "ratings",
+)
+ANSWERS = {200: "the summary", 400: "bad dates"}
+
+
+def period() -> tuple[date, date]:
+    """The request's `from` and `to` (today when absent)."""
+    today = get_center(get_db()).day(now())
+    days = []
+    for name in ("from", "to"):
+        text = request.args.get(name) or today
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(
+                f"{name!r} must be a date such as 2026-11-30, not {text!r}.", code="bad_date"
+            ) from None
+    return days[0], days[1]
 
 
 @bp.get("/reports/summary")
 @require(*SUPERVISORS)
 @documented(
-    "Summary report (not available yet)", access="supervisor", responses={501: "not available yet"}
+    "Summary of a period (?from=&to=, inclusive): per service, counter and clerk",
+    access="supervisor",
+    responses=ANSWERS,
 )
-def summary() -> ResponseReturnValue:
-    return error(501, "not_implemented", "Reports are not available in this version yet.")
+def report_summary() -> ResponseReturnValue:
+    return jsonify(summary(get_db(), *period()))
+
+
+@bp.get("/reports/summary.csv")
+@require(*SUPERVISORS)
+@documented(
+    "The same summary as a spreadsheet (CSV, UTF-8 with BOM for Excel)",
+    access="supervisor",
+    responses=ANSWERS,
+)
+def report_summary_csv() -> ResponseReturnValue:
+    first, last = period()
+    report = summary(get_db(), first, last)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads Vietnamese right only with the BOM
+    writer = csv.writer(out)
+    writer.writerow(("table", "key", "name", *CSV_COLUMNS))
+    writer.writerow(_line("total", "", "", report["totals"]))
+    for row in report["services"]:
+        writer.writerow(_line("service", row["service"], row["name"], row))
+    for row in report["counters"]:
+        writer.writerow(_line("counter", row["counter"], row["name"], row))
+    for row in report["clerks"]:
+        writer.writerow(_line("clerk", row["clerk"], row["clerk"], row))
+    name = f"report-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _line(table: str, key: Any, name: str, figures: dict[str, Any]) -> list[Any]:
+    return [table, key, name, *("" if figures[c] is None else figures[c] for c in CSV_COLUMNS)]

@@ -18,6 +18,7 @@ from tests.html_pages import Page, render
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     "monitor",
+    "reports",
     "center",
     "departments",
     "services",
@@ -86,16 +87,16 @@ def test_an_admin_lands_on_the_live_monitor_with_every_section(admin_client: Any
     assert 'value="Trung tâm thử"' in html
 
 
-def test_a_supervisor_sees_the_live_monitor_and_the_audit_log_only(client: Any) -> None:
+def test_a_supervisor_sees_the_monitor_the_reports_and_the_audit_log_only(client: Any) -> None:
     sign_in(client, "chi")
 
     assert client.get("/admin/").location.endswith("/admin/monitor")
     refused = client.get("/admin/services")
     assert refused.status_code == 403
     page = Page(refused.get_data(as_text=True))
-    assert section_links(page) == ["/admin/monitor", "/admin/audit"]
-    assert client.get("/admin/audit").status_code == 200
-    assert client.get("/admin/monitor").status_code == 200
+    assert section_links(page) == ["/admin/monitor", "/admin/reports", "/admin/audit"]
+    for allowed in ("audit", "monitor", "reports"):
+        assert client.get(f"/admin/{allowed}").status_code == 200
 
 
 def test_a_clerk_is_told_this_is_not_for_them(client: Any) -> None:

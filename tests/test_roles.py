@@ -30,7 +30,13 @@ PUBLIC = {
     "api.who_am_i",
 }
 SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i"}  # public, and 401 is their answer to strangers
-SUPERVISORS = {"api.cancel_ticket", "api.reactivate_ticket", "api.move_clerk", "api.summary"}
+SUPERVISORS = {
+    "api.cancel_ticket",
+    "api.reactivate_ticket",
+    "api.move_clerk",
+    "api.report_summary",
+    "api.report_summary_csv",
+}
 # What a stranger's device brings to join each public namespace; any other namespace refuses him.
 PUBLIC_NAMESPACES = {
     "/display": "",

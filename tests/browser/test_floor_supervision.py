@@ -128,3 +128,26 @@ def test_the_monitor_shows_a_queue_over_target_and_cancels_a_ticket(
     expect(card.locator("#ticket-history li").last).to_contain_text("công dân đã về")
     expect(queue.locator(".queue-waiting")).to_have_text("0", timeout=LIVE_TIMEOUT_MS)
     expect(queue).to_have_attribute("data-alert", "false")
+
+
+def test_a_supervisor_reads_the_days_report(new_context: Any, server: str) -> None:
+    kiosk = new_context().request
+    issue_ticket(kiosk, server, "P")  # counter 15 serves P
+    clerk = open_counter(new_context, server, "clerk3", 15)
+    clerk.keyboard.press("n")
+    expect(clerk.locator("#ticket-panel")).to_have_attribute("data-status", "called")
+    clerk.keyboard.press("f")
+    expect(clerk.locator("#ticket-panel")).to_have_attribute("data-status", "none")
+    monitor = open_monitor(new_context, server)
+
+    monitor.locator(".sidebar").get_by_role("link", name="Báo cáo", exact=True).click()
+
+    expect(monitor.locator(".page-head h1")).to_have_text("Báo cáo")
+    served = monitor.locator('#report-services tr[data-service="P"] td').nth(3)
+    expect(served).to_have_text("1")
+    expect(monitor.locator('#report-clerks tr[data-clerk="clerk3"]')).to_be_visible()
+    with monitor.expect_download() as download:
+        monitor.get_by_role("link", name="Tải về bảng tính (CSV)").click()
+    assert download.value.suggested_filename.startswith("report-")
+    monitor.set_viewport_size({"width": 1440, "height": 1000})
+    monitor.screenshot(path=str(ARTIFACTS / "admin-reports.png"), full_page=True)

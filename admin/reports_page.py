@@ -1,0 +1,97 @@
+"""The reports page: the summary of a period (core/reports.py) for supervisors and admins, with
+the usual periods one click away and the same figures as a CSV download.
+
+A plain GET form, so a report is a link a manager can bookmark or send.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import request
+from flask_babel import pgettext
+
+from admin import bp, page
+from core.center import get_center
+from core.errors import InvalidInput
+from core.reports import summary
+from db.web import get_db, now
+
+
+def _day(text: str | None, default: date) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return None
+
+
+def quick_periods(today: date) -> list[tuple[str, date, date]]:
+    """The periods a manager asks for most, each (name, first day, last day)."""
+    month = today.replace(day=1)
+    last_month_end = month - timedelta(days=1)
+    return [
+        (pgettext("admin", "Today"), today, today),
+        (pgettext("admin", "Yesterday"), today - timedelta(days=1), today - timedelta(days=1)),
+        (pgettext("admin", "Last 7 days"), today - timedelta(days=6), today),
+        (pgettext("admin", "This month"), month, today),
+        (pgettext("admin", "Last month"), last_month_end.replace(day=1), last_month_end),
+    ]
+
+
+@bp.get("/reports")
+@page("admin.reports")
+def reports() -> dict[str, Any]:
+    database = get_db()
+    today = date.fromisoformat(get_center(database).day(now()))
+    first = _day(request.args.get("from"), today)
+    last = _day(request.args.get("to"), first or today)
+    problem = None
+    report = None
+    if first is None or last is None:
+        problem = pgettext("admin", "A date was not understood: use the calendar to choose it.")
+    else:
+        try:
+            report = summary(database, first, last)
+        except InvalidInput as refused:
+            problem = {
+                "bad_period": pgettext(
+                    "admin", "Choose a period that ends after it starts, of a year at most."
+                )
+            }.get(refused.code, refused.message)
+    return {
+        "report": report,
+        "idle": _idle(report) if report else {},
+        "problem": problem,
+        "first": (first or today).isoformat(),
+        "last": (last or today).isoformat(),
+        "quick": quick_periods(today),
+    }
+
+
+def _idle(report: dict[str, Any]) -> dict[str, list[str]]:
+    """The services and counters nobody used in the period: named in a line, not given rows."""
+    return {
+        table: [str(row[key]) for row in report[table] if not _active(row)]
+        for table, key in (("services", "service"), ("counters", "counter"))
+    }
+
+
+def _active(row: dict[str, Any]) -> bool:
+    return any(row[figure] for figure in ("issued", "served", "no_show", "cancelled", "ratings"))
+
+
+@bp.app_template_filter("active")
+def active(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a report table that saw any visitor."""
+    return [row for row in rows if _active(row)]
+
+
+@bp.app_template_filter("duration")
+def duration(seconds: int | None) -> str:
+    """Seconds as the report shows them: "12:05" (minutes:seconds), "1:02:05", or a dash."""
+    if seconds is None:
+        return "–"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
