@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from core.center import list_counters, load_center  # noqa: E402
 from core.models import timestamp  # noqa: E402
 from core.reports import summary  # noqa: E402
+from core.staffing import staffing_advice  # noqa: E402
 from core.users import create_user  # noqa: E402
 from db import connect, migrate  # noqa: E402
 
@@ -167,6 +168,24 @@ def main() -> None:
             assert answer.status_code == 200
         report("GET /api/reports/summary, the year", http_times)
         app.extensions["qms.pool"].close()
+        time_staffing(path, first, last, arguments.runs)
+
+
+def time_staffing(path: Path, first: date, last: date, runs: int) -> None:
+    """Time the staffing advice over the year and over its last quarter (~36,000 tickets)."""
+    database = connect(path)
+    for name, start in (
+        ("staffing advice, a quarter, core", last - timedelta(days=90)),
+        ("staffing advice, the year, core", first),
+    ):
+        seconds = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            advice = staffing_advice(database, start, last)
+            seconds.append(time.perf_counter() - began)
+        assert advice["hours"] and advice["days"]
+        report(name, seconds)
+    database.conn.close()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     "monitor",
     "reports",
+    "staffing",
     "center",
     "departments",
     "services",
@@ -87,15 +88,20 @@ def test_an_admin_lands_on_the_live_monitor_with_every_section(admin_client: Any
     assert 'value="Trung tâm thử"' in html
 
 
-def test_a_supervisor_sees_the_monitor_the_reports_and_the_audit_log_only(client: Any) -> None:
+def test_a_supervisor_sees_the_monitor_reports_staffing_and_the_audit_log_only(client: Any) -> None:
     sign_in(client, "chi")
 
     assert client.get("/admin/").location.endswith("/admin/monitor")
     refused = client.get("/admin/services")
     assert refused.status_code == 403
     page = Page(refused.get_data(as_text=True))
-    assert section_links(page) == ["/admin/monitor", "/admin/reports", "/admin/audit"]
-    for allowed in ("audit", "monitor", "reports"):
+    assert section_links(page) == [
+        "/admin/monitor",
+        "/admin/reports",
+        "/admin/staffing",
+        "/admin/audit",
+    ]
+    for allowed in ("audit", "monitor", "reports", "staffing"):
         assert client.get(f"/admin/{allowed}").status_code == 200
 
 
