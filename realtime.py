@@ -93,7 +93,7 @@ def kiosk_connected(auth: Any = None) -> None:
 @socketio.on("connect", namespace=RATING)
 def rating_connected(_auth: Any = None) -> None:
     counter = request.args.get("counter", "")
-    if not counter.isdigit():
+    if not (counter.isascii() and counter.isdigit() and len(counter) <= 6):
         raise ConnectionRefusedError("say which counter: ?counter=<number>")
     join_room(f"counter:{int(counter)}")
     emit("state", {"counter": int(counter)})

@@ -100,6 +100,13 @@ def test_rating_tablets_hear_only_their_counter(app: Any, client: Any) -> None:
     assert events(tablet_two, "/rating", "rate") == []
 
 
+@pytest.mark.parametrize("counter", ["", "abc", "²", "١", "12345678"])
+def test_a_rating_tablet_without_a_plain_counter_number_is_refused(app: Any, counter: str) -> None:
+    tablet = socketio.test_client(app, namespace="/rating", query_string=f"counter={counter}")
+
+    assert not tablet.is_connected("/rating")
+
+
 def test_queue_changes_are_coalesced_into_few_pushes(app: Any, client: Any) -> None:
     import time
 
