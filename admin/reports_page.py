@@ -6,6 +6,7 @@ A plain GET form, so a report is a link a manager can bookmark or send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,20 +40,22 @@ def quick_periods(today: date) -> list[tuple[str, date, date]]:
     ]
 
 
-@bp.get("/reports")
-@page("admin.reports")
-def reports() -> dict[str, Any]:
-    database = get_db()
-    today = date.fromisoformat(get_center(database).day(now()))
-    first = _day(request.args.get("from"), today)
-    last = _day(request.args.get("to"), first or today)
+def period_page(
+    compute: Callable[[Any, date, date], Any], default_first: date, default_last: date
+) -> dict[str, Any]:
+    """Read a page's `from` and `to` (GET), compute its figures, or say what is wrong with them.
+
+    Answers `result` (None when refused), `problem` (words for the manager), `first`, `last`.
+    """
+    first = _day(request.args.get("from"), default_first)
+    last = _day(request.args.get("to"), default_last)
     problem = None
-    report = None
+    result = None
     if first is None or last is None:
         problem = pgettext("admin", "A date was not understood: use the calendar to choose it.")
     else:
         try:
-            report = summary(database, first, last)
+            result = compute(get_db(), first, last)
         except InvalidInput as refused:
             problem = {
                 "bad_period": pgettext(
@@ -60,11 +63,27 @@ def reports() -> dict[str, Any]:
                 )
             }.get(refused.code, refused.message)
     return {
+        "result": result,
+        "problem": problem,
+        "first": (first or default_first).isoformat(),
+        "last": (last or default_last).isoformat(),
+    }
+
+
+def center_today() -> date:
+    return date.fromisoformat(get_center(get_db()).day(now()))
+
+
+@bp.get("/reports")
+@page("admin.reports")
+def reports() -> dict[str, Any]:
+    today = center_today()
+    shown = period_page(summary, today, today)
+    report = shown.pop("result")
+    return {
+        **shown,
         "report": report,
         "idle": _idle(report) if report else {},
-        "problem": problem,
-        "first": (first or today).isoformat(),
-        "last": (last or today).isoformat(),
         "quick": quick_periods(today),
     }
 

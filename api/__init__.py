@@ -17,7 +17,6 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     reports,
     services,
     session,
-    staffing,
     tickets,
 )
 

@@ -1,7 +1,10 @@
-"""Reports for supervisors: the summary of a period (design.md section 4), as JSON and as CSV.
+"""Reports for supervisors: the summary of a period (design.md section 4), as JSON and as CSV,
+and the staffing advice drawn from a period's history.
 
-The period is `from` and `to`, center days `YYYY-MM-DD`, both included, today by default; what
-each figure means is said in core/reports.py.
+The period is `from` and `to`, center days `YYYY-MM-DD`, both included: today by default for
+the summary; for the advice the last 28 days up to yesterday, since today is not over and four
+weeks give four of each weekday. What each figure means is said in core/reports.py and
+core/staffing.py.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from api.validation import documented
 from core.center import get_center
 from core.errors import InvalidInput
 from core.reports import summary
+from core.staffing import default_period, staffing_advice
 from db.web import get_db, now
 
 CSV_COLUMNS = (
@@ -38,14 +42,17 @@ CSV_COLUMNS = (
 ANSWERS = {200: "the summary", 400: "bad dates"}
 
 
-def period() -> tuple[date, date]:
-    """The request's `from` and `to` (today when absent)."""
-    today = get_center(get_db()).day(now())
+def today() -> date:
+    return date.fromisoformat(get_center(get_db()).day(now()))
+
+
+def period(defaults: tuple[date, date] | None = None) -> tuple[date, date]:
+    """The request's `from` and `to`, each defaulting to its end of `defaults` (today)."""
     days = []
-    for name in ("from", "to"):
-        text = request.args.get(name) or today
+    for name, default in zip(("from", "to"), defaults or (today(), today()), strict=True):
+        text = request.args.get(name)
         try:
-            days.append(date.fromisoformat(text))
+            days.append(date.fromisoformat(text) if text else default)
         except ValueError:
             raise InvalidInput(
                 f"{name!r} must be a date such as 2026-11-30, not {text!r}.", code="bad_date"
@@ -91,6 +98,17 @@ def report_summary_csv() -> ResponseReturnValue:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.get("/reports/staffing")
+@require(*SUPERVISORS)
+@documented(
+    "Counters each service needs per hour of the day (?from=&to=, default the last 28 days)",
+    access="supervisor",
+    responses={200: "the advice", 400: "bad dates"},
+)
+def staffing_advice_report() -> ResponseReturnValue:
+    return jsonify(staffing_advice(get_db(), *period(default_period(today()))))
 
 
 def _line(table: str, key: Any, name: str, figures: dict[str, Any]) -> list[Any]:

@@ -36,7 +36,7 @@ SUPERVISORS = {
     "api.move_clerk",
     "api.report_summary",
     "api.report_summary_csv",
-    "api.staffing_advice",
+    "api.staffing_advice_report",
 }
 # What a stranger's device brings to join each public namespace; any other namespace refuses him.
 PUBLIC_NAMESPACES = {
