@@ -129,11 +129,17 @@ class FakeNetworkPrinter:
                 answered = True
 
 
-def closed_port() -> int:
-    """Return a loopback port nobody listens on: connecting is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """Yield a loopback port nobody listens on: connecting is refused.
+
+    The port stays bound (never listening) until the block ends. A port merely freed could be
+    taken meanwhile, or be the very source port the kernel gives the connecting socket, which
+    then connects to itself and "prints" to nobody.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield int(holder.getsockname()[1])
 
 
 @contextmanager

@@ -208,8 +208,8 @@ def test_tcp_printer_near_paper_end_prints_with_a_warning(ticket_image: Image.Im
 
 
 def test_tcp_printer_that_is_down_refuses_at_once() -> None:
-    port = closed_port()
-    result, elapsed = timed_send(f"tcp://127.0.0.1:{port}", b"job")
+    with closed_port() as port:
+        result, elapsed = timed_send(f"tcp://127.0.0.1:{port}", b"job")
     assert not result.ok
     assert result.reason == f"printer refused the connection (127.0.0.1:{port})"
     assert elapsed < TIMEOUT_S

@@ -51,19 +51,20 @@ def test_a_ticket_the_agent_cannot_print_turns_to_the_paperless_path(
     new_context: Any, agent_server: tuple[str, str]
 ) -> None:
     base, token = agent_server
-    agent = PrintAgent(base, "k1", f"tcp://127.0.0.1:{closed_port()}", token, timeout_s=1)
-    runner = threading.Thread(target=agent.run, kwargs={"until": time.monotonic() + 60})
-    runner.start()
-    try:
-        assert agent.ready.wait(10), "the print agent did not join"
-        page = open_kiosk(new_context, base)
-        choose(page, "Sở Tư pháp", "Hộ tịch")
-        answer = take_ticket(page, "Lấy số thường")
-        assert answer["print"] == {"status": "sent", "reason": None}
-        expect(page.locator("#print-status")).to_have_attribute("data-status", "failed")
-        expect(page.locator("#print-text")).to_contain_text("chụp ảnh")
-        page.locator("[data-screen=ticket] .done").tap()
-        expect(page.locator("#printer-notice")).to_be_visible()  # the next visitor is told too
-    finally:
-        agent.stop()
-        runner.join(timeout=30)
+    with closed_port() as port:
+        agent = PrintAgent(base, "k1", f"tcp://127.0.0.1:{port}", token, timeout_s=1)
+        runner = threading.Thread(target=agent.run, kwargs={"until": time.monotonic() + 60})
+        runner.start()
+        try:
+            assert agent.ready.wait(10), "the print agent did not join"
+            page = open_kiosk(new_context, base)
+            choose(page, "Sở Tư pháp", "Hộ tịch")
+            answer = take_ticket(page, "Lấy số thường")
+            assert answer["print"] == {"status": "sent", "reason": None}
+            expect(page.locator("#print-status")).to_have_attribute("data-status", "failed")
+            expect(page.locator("#print-text")).to_contain_text("chụp ảnh")
+            page.locator("[data-screen=ticket] .done").tap()
+            expect(page.locator("#printer-notice")).to_be_visible()  # the next visitor is told
+        finally:
+            agent.stop()
+            runner.join(timeout=30)
