@@ -157,36 +157,41 @@ def _tickets(
     day index and fetching each row from it is slower when most rows are wanted.
     """
     day = "+day" if (last - first).days > LONG_PERIOD_DAYS else "day"
-    groups: dict[tuple[Any, ...], tuple[list[float], list[float], list[int]]] = {}
+    groups: dict[tuple[Any, ...], tuple[list[float], list[float]]] = {}
     for service, queue, counter, clerk, status, wait_s, service_s in db.execute(
-        "SELECT service, queue, counter, clerk, status,"
-        " (julianday(called_at) - julianday(issued_at)) * 86400.0,"
-        " (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400.0"
+        "SELECT service, queue, counter, clerk, status, CASE WHEN status = 'done' THEN"
+        " (julianday(called_at) - julianday(issued_at)) * 86400.0 END, CASE WHEN status = 'done'"
+        " THEN (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400.0 END"
         f" FROM tickets WHERE {day} BETWEEN ? AND ?",
         period,
     ):
         key = (service, queue, counter, clerk, status)
         found = groups.get(key)
         if found is None:
-            found = groups[key] = ([], [], [0])
-        found[2][0] += 1
-        if status == "done":
-            found[0].append(wait_s)
-            found[1].append(service_s)
-    return [
-        (
-            key,
-            Figures(
-                issued=count[0],
-                served=count[0] if key[4] == "done" else 0,
-                no_show=count[0] if key[4] == "no_show" else 0,
-                cancelled=count[0] if key[4] == "cancelled" else 0,
-                waits=waits,
-                service_times=service_times,
-            ),
+            found = groups[key] = ([], [])
+        found[0].append(wait_s)
+        found[1].append(service_s)
+    gathered = []
+    for key, (waits, service_times) in groups.items():
+        count, done = len(waits), key[4] == "done"
+        if done:
+            # sorted runs: the sorts of the merged lists (per service, counter...) then run fast
+            waits.sort()
+            service_times.sort()
+        gathered.append(
+            (
+                key,
+                Figures(
+                    issued=count,
+                    served=count if done else 0,
+                    no_show=count if key[4] == "no_show" else 0,
+                    cancelled=count if key[4] == "cancelled" else 0,
+                    waits=waits if done else [],
+                    service_times=service_times if done else [],
+                ),
+            )
         )
-        for key, (waits, service_times, count) in groups.items()
-    ]
+    return gathered
 
 
 def _in_order(groups: dict[str, Figures], order: list[str]) -> list[tuple[str, Figures]]:
