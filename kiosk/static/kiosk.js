@@ -1,7 +1,7 @@
 /* The kiosk: department -> service -> who it is for -> the ticket on screen, then back.
 
-   The page arrives with today's services; the /kiosk socket pushes them again whenever a queue
-   or an opening changes, and GET /api/services stands in every 30 s while the socket is down.
+   The page arrives with today's services; live.js keeps them current (the /kiosk socket, or
+   GET /api/services every 30 s while it is down).
    Every word comes from the template (#strings), every URL from data-* attributes. */
 (function () {
   "use strict";
@@ -12,7 +12,6 @@
   var TICKET_MS = 15000;
   var TICKET_PHOTO_MS = 30000; // no paper: leave time to photograph the QR code
   var ERROR_MS = 20000;
-  var POLL_MS = 30000;
   var REQUEST_TIMEOUT_MS = 10000;
 
   var root = document.getElementById("kiosk");
@@ -29,7 +28,6 @@
   var settleTimer = null;
   var idleTimer = null;
   var countdownTimer = null;
-  var socket = null;
 
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
@@ -264,7 +262,7 @@
     $("error-text").textContent = strings["error_" + kind];
     clearInterval(countdownTimer);
     show("error");
-    refresh();
+    live.refresh();
   }
 
   function issue(button) {
@@ -348,37 +346,22 @@
     render();
   }
 
-  function refresh() {
-    return fetch(data.servicesUrl, { cache: "no-store" })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
-      .then(function (list) {
-        $("offline-notice").hidden = true;
-        setServices(list);
-      })
-      .catch(function () { $("offline-notice").hidden = false; });
-  }
-
-  function connect() {
-    if (typeof window.io !== "function") return;
-    socket = window.io("/kiosk", { transports: ["websocket"], query: { kiosk: data.kiosk } });
-    socket.on("connect", function () { $("offline-notice").hidden = true; });
-    socket.on("services", setServices);
+  var live = window.kioskLive(data.servicesUrl, data.kiosk || null, {
+    services: setServices,
+    offline: function (isOffline) { $("offline-notice").hidden = !isOffline; },
     // The admin changed names or layout: reload, but never under a visitor's finger.
-    socket.on("configuration", function () {
+    configuration: function () {
       state.configurationChanged = true;
       if (state.screen === "departments") goHome();
-    });
-    socket.on("printer", function (status) {
+    },
+    printer: function (status) {
       if (status.kiosk !== (data.kiosk || null)) return;
       $("printer-notice").hidden = status.ok;
       if (!status.ok && status.ticket && status.ticket === state.ticketId && state.screen === "ticket") {
         showPrintStatus("failed"); // the agent could not print the ticket on screen: say so
       }
-    });
-  }
+    },
+  });
 
   function tickClock() {
     var now = new Date();
@@ -392,10 +375,6 @@
   document.addEventListener("contextmenu", function (event) { event.preventDefault(); });
   render();
   show("departments");
-  connect();
-  setInterval(function () {
-    if (!socket || !socket.connected) refresh();
-  }, POLL_MS);
   tickClock();
   setInterval(tickClock, 10000);
 })();
