@@ -25,6 +25,8 @@ from core.errors import Conflict
 from core.users import create_user, set_password
 from db import connect, migrate
 
+SCORES = (4, 4, 4, 3, 3, 2, 1)  # most visitors are content; a few are not
+
 
 @dataclass
 class DemoClerk:
@@ -74,12 +76,24 @@ def _ensure_clerk(database: Any, username: str, password: str) -> None:
 @click.option("--per-hour", default=240, show_default=True, help="Visitors per simulated hour.")
 @click.option("--speed", default=20.0, show_default=True, help="Simulated seconds per second.")
 @click.option("--minutes", default=10.0, show_default=True, help="How long to run, real time.")
+@click.option(
+    "--rating-share",
+    default=0.4,
+    show_default=True,
+    help="The share of served visitors who rate the service on the tablet.",
+)
 @click.option("--seed", default=7, show_default=True)
 @with_appcontext
 def demo(
-    server: str, counter_count: int, per_hour: int, speed: float, minutes: float, seed: int
+    server: str,
+    counter_count: int,
+    per_hour: int,
+    speed: float,
+    minutes: float,
+    rating_share: float,
+    seed: int,
 ) -> None:
-    """Simulate a morning: visitors take tickets, clerks call and serve them."""
+    """Simulate a morning: visitors take tickets, clerks call and serve them, visitors rate."""
     randomness = random.Random(seed)
     database = connect(current_app.config["DATABASE"])
     migrate(database)
@@ -136,6 +150,11 @@ def demo(
                 clerk.send("POST", f"/api/counters/{clerk.counter}/{action}")
                 clerk.busy_until = moment + randomness.uniform(180, 600) / speed
             else:
-                clerk.send("POST", f"/api/counters/{clerk.counter}/finish")
+                status, answer = clerk.send("POST", f"/api/counters/{clerk.counter}/finish")
+                if status == 200 and randomness.random() < rating_share:
+                    score = randomness.choice(SCORES)
+                    clerk.send(
+                        "POST", "/api/ratings", {"ticket": answer["ticket"]["id"], "score": score}
+                    )
         time.sleep(0.2)
     click.echo(f"Demo over: {issued} tickets issued.")

@@ -20,7 +20,9 @@ def test_the_demo_issues_calls_and_serves_tickets(tmp_path: Path) -> None:
             "--counters",
             "3",
             "--minutes",
-            "0.1",
+            "0.2",
+            "--rating-share",
+            "1",
             "--speed",
             "120",
             "--per-hour",
@@ -31,4 +33,9 @@ def test_the_demo_issues_calls_and_serves_tickets(tmp_path: Path) -> None:
         issued = connection.execute("SELECT count(*) FROM tickets").fetchone()[0]
         called = connection.execute("SELECT count(*) FROM calls").fetchone()[0]
         services = connection.execute("SELECT count(DISTINCT service) FROM tickets").fetchone()[0]
+        done = connection.execute("SELECT count(*) FROM tickets WHERE status = 'done'").fetchone()[
+            0
+        ]
+        rated = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
     assert issued >= 5 and called >= 1 and services >= 3
+    assert done >= 1 and rated == done  # every served visitor rated, as asked
