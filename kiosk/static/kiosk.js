@@ -28,6 +28,7 @@
   var settleTimer = null;
   var idleTimer = null;
   var countdownTimer = null;
+  var printFailures = []; // this kiosk's latest tickets its print agent could not print
 
   function readJson(id) {
     return JSON.parse(document.getElementById(id).textContent);
@@ -241,8 +242,10 @@
     var status = (ticket.print && ticket.print.status) || "skipped";
     state.ticketId = ticket.id;
     show("ticket");
-    // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event.
-    showPrintStatus(status === "sent" ? "printed" : status);
+    // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event,
+    // which may even come before this answer (a printer that refuses at once).
+    if (status === "sent") status = printFailures.indexOf(ticket.id) === -1 ? "printed" : "failed";
+    showPrintStatus(status);
   }
 
   function showPrintStatus(status) {
@@ -357,6 +360,7 @@
     printer: function (status) {
       if (status.kiosk !== (data.kiosk || null)) return;
       $("printer-notice").hidden = status.ok;
+      if (!status.ok && status.ticket) printFailures = printFailures.slice(-9).concat([status.ticket]);
       if (!status.ok && status.ticket && status.ticket === state.ticketId && state.screen === "ticket") {
         showPrintStatus("failed"); // the agent could not print the ticket on screen: say so
       }
