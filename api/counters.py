@@ -33,10 +33,12 @@ def _actor() -> dict[str, Any]:
     return {"clerk": user.username, "now": now(), "override": is_supervisor(user)}
 
 
-def counter_json(counter: Counter) -> dict[str, Any]:
+def counter_json(counter: Counter, waiting: dict[str, int] | None = None) -> dict[str, Any]:
+    """A counter as clerks see it; `waiting` (per service, today) when the caller has it."""
     database = get_db()
     ticket = counters.current_ticket(database, counter.number)
-    waiting = waiting_counts(database, get_center(database).day(now()))
+    if waiting is None:
+        waiting = today_waiting()
     return {
         "number": counter.number,
         "name": counter.name,
@@ -47,6 +49,11 @@ def counter_json(counter: Counter) -> dict[str, Any]:
         "ticket": ticket_json(ticket) if ticket else None,
         "waiting": {service: waiting.get(service, 0) for service in counter.services},
     }
+
+
+def today_waiting() -> dict[str, int]:
+    database = get_db()
+    return waiting_counts(database, get_center(database).day(now()))
 
 
 def _announce(ticket: Ticket, call: Call) -> ResponseReturnValue:
@@ -67,7 +74,8 @@ def _ticket_moved(ticket: Ticket) -> ResponseReturnValue:
 @require(*STAFF)
 @documented("Every counter with its state and services", access="staff")
 def all_counters() -> ResponseReturnValue:
-    return jsonify([counter_json(counter) for counter in list_counters(get_db())])
+    waiting = today_waiting()  # once for all: the live monitor reads this on every push
+    return jsonify([counter_json(counter, waiting) for counter in list_counters(get_db())])
 
 
 @bp.get("/counters/<int:number>")

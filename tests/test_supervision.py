@@ -252,3 +252,18 @@ def test_staff_read_the_queues(client: Any) -> None:
 
     assert queues["B"]["waiting"] == 1 and queues["B"]["unserved"] is True
     assert queues["B"]["name"] == "Chứng thực"
+
+
+def test_the_counter_list_gives_each_counter_its_queues_as_the_single_route_does(
+    client: Any,
+) -> None:
+    for service in ("A", "A", "B", "D"):
+        client.post("/api/tickets", json={"service": service})
+    sign_in(client, "an")
+
+    listed = {counter["number"]: counter for counter in client.get("/api/counters").json}
+
+    assert listed[1]["waiting"] == {"A": 2, "B": 1}
+    assert listed[3]["waiting"] == {"D": 1}
+    for number in (1, 2, 3):
+        assert listed[number] == client.get(f"/api/counters/{number}").json
