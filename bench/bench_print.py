@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from harness.printers import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
 from kiosk.printing import encode_ticket, parse_printer_url, send  # noqa: E402
 from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket  # noqa: E402
-from tests.printer_fake import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
 
 SERVICES = [
     ("Sở Tư pháp", "Chứng thực bản sao, chữ ký, hợp đồng giao dịch"),

@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.display_sockets import DisplayFleet  # noqa: E402
-from tests.printer_fake import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
-from tests.servers import flask_command, gunicorn  # noqa: E402
+from harness.printers import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
+from harness.server import Served, flask_command, serve  # noqa: E402
 
 PASSWORD = "bench-password-1"
 
@@ -164,47 +164,49 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--worker-class", default="gevent")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeNetworkPrinter(status_answer=PAPER_PRESENT) as printer,
+    ):
         database = Path(folder) / "bench.db"
         center = Path(folder) / "bench.toml"
-        printer = FakeNetworkPrinter(status_answer=PAPER_PRESENT).__enter__()
         center.write_text(BENCH_CENTER.replace("{printer_port}", str(printer.port)))
         flask_command(database, "load-config", str(center))
         flask_command(database, "create-user", "bench", "--role", "clerk", "--password", PASSWORD)
-        with gunicorn(
-            database, Path(folder) / "gunicorn.log", QMS_WORKER_CLASS=options.worker_class
-        ) as base:
-            from tests import servers
+        log = Path(folder) / "gunicorn.log"
+        with serve(database, log, QMS_WORKER_CLASS=options.worker_class) as served:
+            report(served, options)
 
-            master = servers.last_pid
-            print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
-            rate = throughput(base, options.seconds)
-            print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
-            printed = throughput(base, options.seconds, kiosk="k2")
-            print(f"tickets issued and printed per second, one network printer: {printed:.0f}")
-            paced = paced_latency(base, 50, int(50 * options.seconds))
-            print(
-                f"issue + print to dummy at 50/s: p50 {percentile(paced, 0.5) * 1000:.1f} ms, "
-                f"p99 {percentile(paced, 0.99) * 1000:.1f} ms ({len(paced)} tickets)"
-            )
-            idle_rss = worker_rss_mb(master)
-            fleet = DisplayFleet(base, options.displays)
-            fleet.start()
-            rss = worker_rss_mb(master)
-            latencies, missed = call_latency(base, fleet, options.calls)
-            print(
-                f"next -> called on {options.displays} displays: "
-                f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
-                f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
-                f"max {max(latencies) * 1000:.1f} ms ({options.calls} calls, "
-                f"{len(latencies)} deliveries, {missed} missed)"
-            )
-            print(
-                f"server RSS: {idle_rss:.0f} MB idle, {rss:.0f} MB with "
-                f"{options.displays} display sockets"
-            )
-            fleet.stop()
-        printer.__exit__(None, None, None)
+
+def report(served: Served, options: argparse.Namespace) -> None:
+    """Measure the running server and print each figure as it comes."""
+    base = served.url
+    print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
+    rate = throughput(base, options.seconds)
+    print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
+    printed = throughput(base, options.seconds, kiosk="k2")
+    print(f"tickets issued and printed per second, one network printer: {printed:.0f}")
+    paced = paced_latency(base, 50, int(50 * options.seconds))
+    print(
+        f"issue + print to dummy at 50/s: p50 {percentile(paced, 0.5) * 1000:.1f} ms, "
+        f"p99 {percentile(paced, 0.99) * 1000:.1f} ms ({len(paced)} tickets)"
+    )
+    idle_rss = worker_rss_mb(served.pid)
+    fleet = DisplayFleet(base, options.displays)
+    fleet.start()
+    rss = worker_rss_mb(served.pid)
+    latencies, missed = call_latency(base, fleet, options.calls)
+    print(
+        f"next -> called on {options.displays} displays: "
+        f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms ({options.calls} calls, "
+        f"{len(latencies)} deliveries, {missed} missed)"
+    )
+    print(
+        f"server RSS: {idle_rss:.0f} MB idle, {rss:.0f} MB with {options.displays} display sockets"
+    )
+    fleet.stop()
 
 
 if __name__ == "__main__":

@@ -11,11 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from kiosk.commands import SAMPLE_TICKET
-from kiosk.printing import PrintResult, encode_ticket, parse_printer_url, print_ticket, send
-from kiosk.ticket_image import PAPER_WIDTHS, render_ticket
-from tests.escpos_raster import decode_raster, raster_blocks
-from tests.printer_fake import (
+from harness.printers import (
     PAPER_NEAR_END,
     PAPER_OUT,
     PAPER_PRESENT,
@@ -26,6 +22,10 @@ from tests.printer_fake import (
     listener_that_never_accepts,
     listener_with_full_backlog,
 )
+from kiosk.commands import SAMPLE_TICKET
+from kiosk.printing import PrintResult, encode_ticket, parse_printer_url, print_ticket, send
+from kiosk.ticket_image import PAPER_WIDTHS, render_ticket
+from tests.escpos_raster import decode_raster, raster_blocks
 
 TIMEOUT_S = 0.5
 MARGIN_S = 0.5  # scheduling slack on a loaded test machine

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import ROOT, flask_command, gunicorn
+from harness.server import ROOT, flask_command, gunicorn
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

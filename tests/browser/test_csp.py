@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from harness.server import ROOT, flask_command, gunicorn
 from security import CONTENT_SECURITY_POLICY
-from tests.servers import ROOT, flask_command, gunicorn
 
 ADMIN, CLERK, PASSWORD = "quantri", "clerk1", "csp-password-1"
 # Collected before any script of the page runs; init scripts are not subject to the policy.

@@ -21,9 +21,10 @@ from playwright.sync_api import Page, expect
 
 from core.center import load_center
 from db import connect, migrate
+from harness.printers import closed_port
+from harness.server import gunicorn
 from tests.browser.conftest import ARTIFACTS, CLERK_PASSWORD
 from tests.conftest import SMALL_CENTER
-from tests.servers import free_port, gunicorn
 
 PORTRAIT = {"width": 1080, "height": 1920}
 PHONE = {"width": 390, "height": 844}
@@ -235,14 +236,15 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for service in center["services"]:
         if service["code"] == "D":
             service["hours"] = [f"{opening:02d}:00-{opening:02d}:30"]
-    center["kiosks"] = [{"id": "kx", "printer": f"tcp://127.0.0.1:{free_port()}"}]
     folder = tmp_path_factory.mktemp("small-center")
-    database = connect(folder / "qms.db")
-    migrate(database)
-    load_center(database, center)
-    database.conn.close()
-    with gunicorn(folder / "qms.db", folder / "gunicorn.log") as base:
-        yield base
+    with closed_port() as printer_port:
+        center["kiosks"] = [{"id": "kx", "printer": f"tcp://127.0.0.1:{printer_port}"}]
+        database = connect(folder / "qms.db")
+        migrate(database)
+        load_center(database, center)
+        database.conn.close()
+        with gunicorn(folder / "qms.db", folder / "gunicorn.log") as base:
+            yield base
 
 
 def test_quota_reached_while_choosing_is_said_plainly_and_greys_the_service(

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Route, expect
 
+from harness.printers import closed_port
+from harness.server import flask_command, gunicorn
 from kiosk.agent import PrintAgent
 from tests.browser.test_kiosk import choose, open_kiosk, take_ticket
-from tests.printer_fake import closed_port
-from tests.servers import flask_command, gunicorn
 
 CENTER = """
 [center]
