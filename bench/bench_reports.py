@@ -35,7 +35,8 @@ PASSWORD = "bench-password-1"
 
 
 def working_days() -> list[date]:
-    days, day = [], FIRST_DAY
+    days: list[date] = []
+    day = FIRST_DAY
     while len(days) < WORKING_DAYS:
         if day.weekday() < 5:
             days.append(day)

@@ -67,9 +67,10 @@ def throughput(base: str, seconds: float, clients: int = 8, kiosk: str | None = 
         while time.perf_counter() < deadline:
             body = {"service": "A"} if kiosk is None else {"service": "A", "kiosk": kiosk}
             status, answer = client.send("POST", "/api/tickets", body)
-            counts[index] += status == 201 and (
-                kiosk is None or answer["print"]["status"] == "printed"
+            printed = kiosk is None or (
+                answer is not None and answer["print"]["status"] == "printed"
             )
+            counts[index] += status == 201 and printed
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     started = time.perf_counter()
