@@ -1,6 +1,7 @@
 /* The list of counters a clerk chooses from: number, name, services, state, who holds it. */
 
-import { $, counterTitle, fill, serviceName, strings } from "./page.js";
+import { $, element, fill } from "../../static/js/dom.js";
+import { counterTitle, serviceName, strings } from "./page.js";
 
 export function heldBy(counter, username) {
   return counter.status !== "closed" && counter.clerk === username;
@@ -10,10 +11,7 @@ export function renderCounters(counters, username, onChoose) {
   const list = $("counter-list");
   list.replaceChildren();
   if (!counters.length) {
-    const empty = document.createElement("li");
-    empty.className = "empty";
-    empty.textContent = strings.noCounters;
-    list.append(empty);
+    list.append(element("li", "empty", strings.noCounters));
   }
   for (const counter of counters) {
     const item = $("counter-card").content.firstElementChild.cloneNode(true);

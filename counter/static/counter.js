@@ -8,12 +8,13 @@
  * remembered in localStorage (or, failing that, the one the clerk holds).
  */
 
-import { api, useCsrfToken } from "./api.js";
+import { api, useCsrfToken } from "../../static/js/api.js";
+import { $, fill } from "../../static/js/dom.js";
 import { heldBy, renderCounters } from "./chooser.js";
 import { bindDialogs, dialogOpen, needsDialog, openDialog } from "./dialogs.js";
 import { connectLive, disconnectLive, setLive } from "./live.js";
 import { describe, hideMessage, showMessage } from "./messages.js";
-import { $, fill, serviceName, strings } from "./page.js";
+import { serviceName, strings } from "./page.js";
 import { prioritise } from "./priority.js";
 import { allowed, refusal, renderButtons, renderQueue, renderTerminal, updateTimer } from "./terminal.js";
 

@@ -2,7 +2,7 @@
  * counter pauses, which ticket becomes priority and why. Each answers with onAnswer(action,
  * payload). */
 
-import { $ } from "./page.js";
+import { $ } from "../../static/js/dom.js";
 
 const DIALOGS = {
   transfer: "transfer-dialog",

@@ -1,7 +1,8 @@
 /* The message strip under the top bar, and the clerk's words for the API's errors: the error
  * code picks the page's own sentence, the server's English message is only the fallback. */
 
-import { $, fill, strings } from "./page.js";
+import { $, fill } from "../../static/js/dom.js";
+import { strings } from "./page.js";
 
 const FADE_MS = 6000;
 let fadeTimer = null;

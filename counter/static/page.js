@@ -1,18 +1,11 @@
 /* What the counter page gives its scripts: the words in the page's language (#strings), the
- * service and priority names, and small helpers to put them together. */
+ * service and priority names, and how to name a counter. */
 
-export const $ = (id) => document.getElementById(id);
-
-const readJson = (id) => JSON.parse($(id).textContent);
+import { fill, readJson } from "../../static/js/dom.js";
 
 export const strings = readJson("strings");
 const serviceNames = readJson("service-names");
 export const priorityNames = readJson("priority-names");
-
-/** Fill the {name} marks of a page string. */
-export function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (mark, key) => (key in values ? String(values[key]) : mark));
-}
 
 export function serviceName(code) {
   return serviceNames[code] || code;

@@ -1,9 +1,10 @@
 /* A clerk makes a waiting ticket priority (or regular again): the visitor who should have
  * pressed "priority" at the kiosk. The ticket is found by its label; the server logs why. */
 
-import { api } from "./api.js";
+import { api } from "../../static/js/api.js";
+import { fill } from "../../static/js/dom.js";
 import { showMessage } from "./messages.js";
-import { fill, priorityNames, strings } from "./page.js";
+import { priorityNames, strings } from "./page.js";
 
 /** Change the priority of today's ticket `label`; failures go to onError(error, context). */
 export async function prioritise(ticketsUrl, payload, onError) {

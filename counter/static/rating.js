@@ -6,20 +6,19 @@
  * A question nobody touches for a minute goes away, so the next visitor never finds the last
  * one's; a face chosen but never sent still counts (it is sent without the comment). */
 
+import { api } from "../../static/js/api.js";
+import { $, fill, readJson } from "../../static/js/dom.js";
+import { openSocket } from "../../static/js/live.js";
+
 const THANKS_MS = 4000; // how long "thank you" (or "cannot be rated") stays before idle
 const UNTOUCHED_MS = 60_000; // a question left this long without a tap goes back to idle
 const REFUSED_RETRY_MS = 5000; // the server refused the socket: ask again after this
 
 const body = document.body;
-const strings = JSON.parse(document.getElementById("strings").textContent);
-const $ = (id) => document.getElementById(id);
+const strings = readJson("strings");
 
 let current = null; // the open question: {ticket, label, score, sending}
 let timer = null;
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
-}
 
 function show(name) {
   for (const screen of document.querySelectorAll(".screen")) {
@@ -81,17 +80,12 @@ async function post(rating, comment) {
   const answer = { ticket: rating.ticket, score: rating.score };
   if (comment) answer.comment = comment;
   try {
-    const response = await fetch(body.dataset.ratingsUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(answer),
-    });
-    const reply = await response.json().catch(() => ({})); // read it all: frees the connection
-    if (response.status === 201) return "sent";
-    if (reply.error === "already_rated") return "sent"; // the same answer got there before
-    return response.status === 404 || response.status === 409 ? "closed" : "retry";
-  } catch {
-    return "retry"; // the network: the visitor may press Send again
+    await api("POST", body.dataset.ratingsUrl, answer);
+    return "sent";
+  } catch (error) {
+    if (error.code === "already_rated") return "sent"; // the same answer got there before
+    // status 0 is the network: the visitor may press Send again
+    return error.status === 404 || error.status === 409 ? "closed" : "retry";
   }
 }
 
@@ -127,23 +121,12 @@ function setConnected(connected) {
 }
 
 function connect() {
-  if (typeof window.io !== "function") {
-    setConnected(false);
-    return;
-  }
-  const socket = window.io(body.dataset.socketNamespace, {
+  openSocket(body.dataset.socketNamespace, {
     query: { counter: body.dataset.counter },
-    transports: ["websocket"],
-    reconnectionDelayMax: 5000,
+    showLive: setConnected,
+    on: { rate: ask },
+    refused: (retry) => setTimeout(retry, REFUSED_RETRY_MS),
   });
-  socket.on("connect", () => setConnected(true));
-  socket.on("disconnect", () => setConnected(false));
-  socket.on("connect_error", () => {
-    setConnected(false);
-    // A network failure is retried by the client itself; a refusal is not, so ask again.
-    if (!socket.active) setTimeout(() => socket.connect(), REFUSED_RETRY_MS);
-  });
-  socket.on("rate", ask);
 }
 
 for (const button of document.querySelectorAll(".score")) {

@@ -1,8 +1,9 @@
 /* The terminal as the clerk sees it: which buttons the counter's state allows, the ticket in
  * hand with its timer, and the queues the counter serves. Pure rendering of one state. */
 
-import { serverNow } from "./api.js";
-import { $, counterTitle, fill, priorityNames, serviceName, strings } from "./page.js";
+import { serverNow } from "../../static/js/api.js";
+import { $, element, fill } from "../../static/js/dom.js";
+import { counterTitle, priorityNames, serviceName, strings } from "./page.js";
 
 const LATE_CALL_S = 120; // a visitor called this long ago and not come: the timer turns red
 
@@ -111,19 +112,14 @@ export function renderQueue(counter, waiting) {
   for (const code of counter.services) {
     const count = waiting[code] || 0;
     total += count;
-    const item = document.createElement("li");
+    const item = element("li");
     item.dataset.service = code;
     item.dataset.empty = String(count === 0);
-    const badge = document.createElement("span");
-    badge.className = "queue-code";
-    badge.textContent = code;
-    const name = document.createElement("span");
-    name.className = "queue-name";
-    name.textContent = serviceName(code);
-    const number = document.createElement("strong");
-    number.className = "queue-count";
-    number.textContent = count;
-    item.append(badge, name, number);
+    item.append(
+      element("span", "queue-code", code),
+      element("span", "queue-name", serviceName(code)),
+      element("strong", "queue-count", count)
+    );
     list.append(item);
   }
   $("queue-total").textContent = total;

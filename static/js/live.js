@@ -1,0 +1,49 @@
+/* The live link every screen keeps to the server: one socket.io namespace, pushes only (commands
+ * go over HTTP). Websocket from the first request, without socket.io's long-polling start: each
+ * screen holds one websocket (a greenlet on the server, gunicorn.conf.py). On every connect, the
+ * first and each after a drop, the screen reads again what it may have missed (`connected`),
+ * since pushes sent while it was away are gone.
+ *
+ * The socket.io client is the vendored classic script (static/vendor/socket.io.min.js), loaded
+ * before the modules; it defines the global `io`. Without it the screen works on without pushes.
+ */
+
+/**
+ * Open `namespace`. options (all optional):
+ *   query: what the server needs to know the device by (kiosk, counter, display, token);
+ *   on: {event: handler} for the pushes;
+ *   showLive(isLive): on connect (true), on a drop or a failed attempt (false), and once
+ *     (false) when there is no socket client at all;
+ *   connected(): on every connect: read again what changed meanwhile;
+ *   disconnected(): the link dropped (the client reconnects by itself);
+ *   refused(retry): the server turned the connection down, which the client does not retry by
+ *     itself; retry() asks again.
+ * Answers the socket, or null without a socket client.
+ */
+export function openSocket(namespace, options = {}) {
+  const showLive = options.showLive || (() => {});
+  if (typeof window.io !== "function") {
+    showLive(false);
+    return null;
+  }
+  const socket = window.io(namespace, {
+    transports: ["websocket"],
+    query: options.query || {},
+    reconnectionDelayMax: 5000,
+  });
+  socket.on("connect", () => {
+    showLive(true);
+    if (options.connected) options.connected();
+  });
+  socket.on("disconnect", () => {
+    showLive(false);
+    if (options.disconnected) options.disconnected();
+  });
+  socket.on("connect_error", () => {
+    showLive(false);
+    // A network failure is retried by the client itself (socket.active); a refusal is not.
+    if (!socket.active && options.refused) options.refused(() => socket.connect());
+  });
+  for (const [event, handler] of Object.entries(options.on || {})) socket.on(event, handler);
+  return socket;
+}
