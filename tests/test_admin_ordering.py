@@ -24,6 +24,7 @@ from db import connect, migrate
 from db.export import export_config
 from tests.configuration_helpers import last_entry, refused
 from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
+from tests.helpers.pushes import payloads, pushed, received_until
 from tests.html_pages import Page, render
 
 DEPARTMENTS_ORDER = "/api/admin/department-order"
@@ -155,8 +156,8 @@ def test_reordered_departments_reach_the_kiosk_page_and_the_kiosks_reload(
 ) -> None:
     kiosk = realtime.socketio.test_client(app, namespace="/kiosk", flask_test_client=client)
     display = realtime.socketio.test_client(app, namespace="/display", flask_test_client=client)
-    kiosk.get_received("/kiosk")
-    display.get_received("/display")
+    received_until(kiosk, "/kiosk", "services")  # the snapshot on connect
+    received_until(display, "/display", "board")
 
     answer = client.put(
         DEPARTMENTS_ORDER, json={"codes": ["TC", "TP"], "reason": "Tài chính đông"}, headers=admin
@@ -164,9 +165,8 @@ def test_reordered_departments_reach_the_kiosk_page_and_the_kiosks_reload(
 
     assert answer.status_code == 200, answer.json
     assert [row["code"] for row in answer.json] == ["TC", "TP"]
-    pushed = {event["name"]: event["args"][0] for event in kiosk.get_received("/kiosk")}
-    assert pushed["configuration"]["version"] >= 1
-    assert "configuration" in [event["name"] for event in display.get_received("/display")]
+    assert pushed(kiosk, "/kiosk", "configuration")[0]["version"] >= 1
+    assert pushed(display, "/display", "configuration")
     _html, page = render(client, "/kiosk/")
     assert page.json_blocks["departments"] == ["TC", "TP"]
 
@@ -175,7 +175,7 @@ def test_reordered_services_reach_the_kiosks_and_the_audit_log(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
     kiosk = realtime.socketio.test_client(app, namespace="/kiosk", flask_test_client=client)
-    kiosk.get_received("/kiosk")
+    received_until(kiosk, "/kiosk", "services")  # the snapshot on connect
 
     answer = client.put(
         "/api/admin/departments/TP/service-order",
@@ -185,9 +185,9 @@ def test_reordered_services_reach_the_kiosks_and_the_audit_log(
 
     assert answer.status_code == 200, answer.json
     assert [row["code"] for row in answer.json] == ["B", "A"]
-    pushed = {event["name"]: event["args"][0] for event in kiosk.get_received("/kiosk")}
-    assert [service["code"] for service in pushed["services"]] == ["B", "A", "D"]
-    assert "configuration" in pushed
+    received = received_until(kiosk, "/kiosk", "configuration")
+    services = payloads(received, "services")[-1]
+    assert [service["code"] for service in services] == ["B", "A", "D"]
     assert [service["code"] for service in client.get("/api/services").json] == ["B", "A", "D"]
     entry = client.get("/api/admin/audit").json["entries"][0]
     assert (entry["action"], entry["target"], entry["actor"]) == ("services.order", "TP", "root")
@@ -199,7 +199,7 @@ def test_a_stale_list_is_refused_with_what_differs_and_nobody_is_told(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
     kiosk = realtime.socketio.test_client(app, namespace="/kiosk", flask_test_client=client)
-    kiosk.get_received("/kiosk")
+    received_until(kiosk, "/kiosk", "services")  # the snapshot on connect
 
     answer = client.put(DEPARTMENTS_ORDER, json={"codes": ["TC"]}, headers=admin)
     unknown = client.put(
@@ -211,8 +211,13 @@ def test_a_stale_list_is_refused_with_what_differs_and_nobody_is_told(
     assert "missing TP" in answer.json["message"]
     assert (unknown.status_code, unknown.json["error"]) == (404, "unknown_department")
     assert (malformed.status_code, malformed.json["error"]) == (400, "invalid")
-    assert kiosk.get_received("/kiosk") == []
     assert client.get("/api/admin/audit").json["entries"] == []
+    # Nobody was told: the first pushes the kiosk gets are those of the next accepted order.
+    accepted = client.put(DEPARTMENTS_ORDER, json={"codes": ["TC", "TP"]}, headers=admin)
+    assert accepted.status_code == 200, accepted.json
+    received = received_until(kiosk, "/kiosk", "configuration")
+    assert [event["name"] for event in received] == ["services", "configuration"]
+    assert payloads(received, "configuration") == [{"version": 1}]
 
 
 def test_clerks_and_supervisors_may_not_reorder(client: Any) -> None:

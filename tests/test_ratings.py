@@ -17,6 +17,7 @@ from core.ratings import RATING_WINDOW, find_rating, rate_ticket
 from core.serving import finish, no_show, start, transfer
 from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.pushes import pushed, received_until
 from tests.serving_helpers import MONDAY, at, issue, serving_at_counter_1
 
 # ---- core ---------------------------------------------------------------------------------
@@ -134,9 +135,11 @@ def test_a_transferred_ticket_is_rated_for_the_service_and_counter_that_served_i
 # ---- the API ------------------------------------------------------------------------------
 
 
-def finish_one(client: Any, number: int = 1, service: str = "A") -> dict[str, Any]:
+def finish_one(
+    client: Any, number: int = 1, service: str = "A", clerk: str = "an"
+) -> dict[str, Any]:
     """A clerk issues, calls and finishes a ticket at a counter; answers the finished ticket."""
-    headers = sign_in(client, "an")
+    headers = sign_in(client, clerk)
     client.post(f"/api/counters/{number}/open", headers=headers)
     assert client.post("/api/tickets", json={"service": service}).status_code == 201
     assert client.post(f"/api/counters/{number}/next", headers=headers).status_code == 200
@@ -307,18 +310,29 @@ def test_a_tablet_hears_its_counter_finish_and_the_visitor_rates_that_ticket(
 ) -> None:
     tablet = socketio.test_client(app, namespace="/rating", query_string="counter=1")
     other = socketio.test_client(app, namespace="/rating", query_string="counter=2")
-    assert tablet.get_received("/rating") == [
+    assert received_until(tablet, "/rating", "state") == [
         {"name": "state", "args": [{"counter": 1}], "namespace": "/rating"}
     ]
-    other.get_received("/rating")
+    received_until(other, "/rating", "state")
     ticket = finish_one(client, number=1)
-    pushed = [e["args"][0] for e in tablet.get_received("/rating") if e["name"] == "rate"]
-    assert pushed == [{"ticket": ticket["id"], "label": "A001"}]
-    assert other.get_received("/rating") == []
-    answer = app.test_client().post(
-        "/api/ratings", json={"ticket": pushed[0]["ticket"], "score": 1}
-    )
+    assert pushed(tablet, "/rating", "rate") == [{"ticket": ticket["id"], "label": "A001"}]
+    answer = app.test_client().post("/api/ratings", json={"ticket": ticket["id"], "score": 1})
     assert answer.status_code == 201
-    assert tablet.get_received("/rating") == []  # a rating pushes nothing
+
+    # Counter 2's finish must reach its own tablet after anything about counter 1 would have.
+    elsewhere = finish_one(app.test_client(), number=2, clerk="binh")
+    assert received_until(other, "/rating", "rate") == [
+        {
+            "name": "rate",
+            "args": [{"ticket": elsewhere["id"], "label": "A002"}],
+            "namespace": "/rating",
+        }
+    ]
+    # The rating and counter 2's finish pushed nothing to counter 1's tablet: its next push is
+    # its counter's next finish.
+    again = finish_one(client, number=1)
+    assert received_until(tablet, "/rating", "rate") == [
+        {"name": "rate", "args": [{"ticket": again["id"], "label": "A003"}], "namespace": "/rating"}
+    ]
     tablet.disconnect(namespace="/rating")
     other.disconnect(namespace="/rating")

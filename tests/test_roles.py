@@ -19,6 +19,7 @@ import pytest
 
 from realtime import socketio
 from tests.conftest import CLERK_PASSWORD, sign_in
+from tests.helpers.pushes import received_until
 
 PUBLIC = {
     "api.create_ticket",
@@ -349,7 +350,7 @@ def test_the_counter_socket_takes_every_signed_in_role(
     sign_in(client, username)
     socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
     assert socket.is_connected("/counter")
-    assert [event["name"] for event in socket.get_received("/counter")] == ["board"]
+    assert [event["name"] for event in received_until(socket, "/counter", "board")] == ["board"]
     socket.disconnect(namespace="/counter")
 
 

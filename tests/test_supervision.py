@@ -19,6 +19,7 @@ from core.serving import finish
 from core.tickets import issue_ticket
 from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.pushes import pushed, received_until
 
 
 def events_of(db: Database, counter: int) -> list[tuple[Any, ...]]:
@@ -147,7 +148,7 @@ def test_a_supervisor_moves_a_clerk_and_the_terminals_hear_it(app: Any, client: 
     clerk_headers = sign_in(clerk, "an")
     clerk.post("/api/counters/1/open", headers=clerk_headers)
     terminal = socketio.test_client(app, namespace="/counter", flask_test_client=clerk)
-    terminal.get_received("/counter")
+    received_until(terminal, "/counter", "board")  # the snapshot on connect
 
     headers = sign_in(client, "chi")
     moved = client.post("/api/counters/1/move", headers=headers, json={"to": 3})
@@ -155,12 +156,7 @@ def test_a_supervisor_moves_a_clerk_and_the_terminals_hear_it(app: Any, client: 
     assert moved.status_code == 200
     assert moved.json["from"]["status"] == "closed" and moved.json["from"]["clerk"] is None
     assert moved.json["to"]["status"] == "open" and moved.json["to"]["clerk"] == "an"
-    pushed = [
-        message["args"][0]
-        for message in terminal.get_received("/counter")
-        if message["name"] == "counter"
-    ]
-    assert pushed == [
+    assert pushed(terminal, "/counter", "counter", count=2) == [
         {"number": 1, "status": "closed", "clerk": None, "by": "chi"},
         {"number": 3, "status": "open", "clerk": "an", "by": "chi"},
     ]
@@ -196,14 +192,14 @@ def test_a_move_onto_a_busy_counter_says_who_is_there(app: Any, client: Any) -> 
 def test_opening_and_closing_a_counter_is_pushed_to_terminals(app: Any, client: Any) -> None:
     headers = sign_in(client, "an")
     terminal = socketio.test_client(app, namespace="/counter", flask_test_client=client)
-    terminal.get_received("/counter")
+    received_until(terminal, "/counter", "board")  # the snapshot on connect
 
     client.post("/api/counters/2/open", headers=headers)
     client.post("/api/counters/2/pause", headers=headers, json={"reason": "họp"})
     client.post("/api/counters/2/close", headers=headers)
 
-    pushed = [m["args"][0] for m in terminal.get_received("/counter") if m["name"] == "counter"]
-    assert [(p["number"], p["status"], p["clerk"], p["by"]) for p in pushed] == [
+    states = pushed(terminal, "/counter", "counter", count=3)
+    assert [(p["number"], p["status"], p["clerk"], p["by"]) for p in states] == [
         (2, "open", "an", "an"),
         (2, "paused", "an", "an"),
         (2, "closed", None, "an"),

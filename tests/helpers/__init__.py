@@ -1,0 +1,1 @@
+"""What several test files share: the queue set up in core, rendered pages, Socket.IO pushes."""
