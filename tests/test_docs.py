@@ -381,3 +381,95 @@ def test_every_option_documented_exists(app: Any) -> None:
         table_options = set(re.findall(r"^\| `(--?[a-z][a-z-]*)`", section, re.MULTILINE))
         strangers = sorted(table_options - accepted)
         assert not strangers, f"docs/commands.md: {name} has no option {strangers}"
+
+
+# --- docs/budgets.md ----------------------------------------------------------------------------
+
+
+def design_section(number: int) -> str:
+    page = read("design.md")
+    start = page.index(f"\n## {number}. ")
+    end = page.find("\n## ", start + 1)
+    return page[start : end if end != -1 else len(page)]
+
+
+def test_every_budget_of_the_design_is_in_the_budgets_page() -> None:
+    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", design_section(8), re.MULTILINE)
+    budgets = [(what, budget) for what, budget in rows if what not in ("what", "---")]
+    assert len(budgets) >= 7
+    page = read("budgets.md")
+    for what, budget in budgets:
+        assert f"| {what} | {budget} |" in page, f"docs/budgets.md lacks the budget {what!r}"
+
+
+def test_the_budgets_page_names_every_benchmark_and_only_real_ones() -> None:
+    page = read("budgets.md")
+    named = set(re.findall(r"bench/[a-z_]+\.py", page))
+    scripts = {f"bench/{path.name}" for path in (ROOT / "bench").glob("bench_*.py")}
+    assert scripts, "no benchmark found in bench/"
+    assert scripts <= named, f"benchmarks missing from docs/budgets.md: {sorted(scripts - named)}"
+    strangers = sorted(name for name in named if not (ROOT / name).is_file())
+    assert not strangers, f"docs/budgets.md names benchmarks that do not exist: {strangers}"
+
+
+# --- links and citations ------------------------------------------------------------------------
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+SECTION_CITED = re.compile(
+    r"design\.md(?:'s)? (?:section|§) ?(\d+)|design\.md sections (\d+) and (\d+)"
+)
+SKIPPED_FOLDERS = {".venv", ".git", "node_modules", "vendor", "instance", "__pycache__"}
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {slug(heading) for heading in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
+
+
+def pages_with_links() -> list[Path]:
+    return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", pages_with_links(), ids=lambda path: path.name)
+def test_every_link_between_the_pages_leads_somewhere(page: Path) -> None:
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # http:, mailto:: not ours to check offline
+        file_part, _, anchor = target.partition("#")
+        destination = (page.parent / file_part).resolve() if file_part else page
+        assert destination.exists(), f"{page.name}: {target} leads to no file"
+        if anchor and destination.suffix == ".md":
+            assert anchor in anchors(destination), f"{page.name}: {target} leads to no heading"
+
+
+def cited_sections() -> dict[int, list[str]]:
+    """The sections of design.md cited anywhere in the code, the pages and the README."""
+    import os
+
+    cited: dict[int, list[str]] = {}
+    suffixes = (".py", ".js", ".html", ".md", ".toml")
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in SKIPPED_FOLDERS]
+        for name in files:
+            if not name.endswith(suffixes):
+                continue
+            path = Path(folder) / name
+            for match in SECTION_CITED.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                for number in filter(None, match.groups()):
+                    cited.setdefault(int(number), []).append(str(path.relative_to(ROOT)))
+    return cited
+
+
+def test_every_design_section_the_code_cites_is_in_the_design() -> None:
+    sections = {int(n) for n in re.findall(r"^## (\d+)\. ", read("design.md"), re.MULTILINE)}
+    cited = cited_sections()
+    assert cited, "no 'design.md section N' found: has the citation form changed?"
+    unknown = {number: places for number, places in cited.items() if number not in sections}
+    assert not unknown, f"sections cited but missing from docs/design.md: {unknown}"
