@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+# Failed asserts in the shared helpers say what differed, as they do in the tests.
+pytest.register_assert_rewrite("tests.helpers")
+
 # escpos leaves a folder in the temp dir on import: keep it out of the machine's /tmp.
 os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="qms-tests-")
 tempfile.tempdir = None
@@ -120,6 +123,28 @@ def sign_in(client: Any, username: str) -> dict[str, str]:
     answer = client.post("/api/session", json={"username": username, "password": CLERK_PASSWORD})
     assert answer.status_code == 200, answer.json
     return {"X-CSRF-Token": answer.json["csrf_token"]}
+
+
+@pytest.fixture
+def admin(app: Any, client: Any, clock: Clock) -> dict[str, str]:
+    """The client signed in as the admin "root"; the CSRF headers its changes carry."""
+    from core.users import create_user
+
+    database = connect(app.config["DATABASE"])
+    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
+    database.conn.close()
+    return sign_in(client, "root")
+
+
+@pytest.fixture
+def escpos_temp_directory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Importing escpos leaves a folder in the temp directory: give it one of the test's own."""
+    directory = tmp_path_factory.mktemp("escpos")
+    monkeypatch.setenv("TMPDIR", str(directory))
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
 
 
 @pytest.fixture

@@ -19,13 +19,12 @@ from core.configuration import Change, catalogue
 from core.configuration.ordering import order_departments, order_services
 from core.errors import InvalidInput, NotFound
 from core.tickets import issue_ticket
-from core.users import create_user
 from db import connect, migrate
 from db.export import export_config
-from tests.configuration_helpers import last_entry, refused
-from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
+from tests.conftest import SMALL_CENTER, sign_in
+from tests.helpers.configuration import last_entry, refused
+from tests.helpers.pages import Page, render
 from tests.helpers.pushes import payloads, pushed, received_until
-from tests.html_pages import Page, render
 
 DEPARTMENTS_ORDER = "/api/admin/department-order"
 
@@ -140,15 +139,6 @@ def test_services_sharing_a_place_after_a_load_are_renumbered_in_their_order(
 
 
 # ---------- over HTTP ----------
-
-
-@pytest.fixture
-def admin(app: Any, client: Any, clock: Any) -> dict[str, str]:
-    """The client signed in as the admin "root"; the CSRF headers its changes carry."""
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    return sign_in(client, "root")
 
 
 def test_reordered_departments_reach_the_kiosk_page_and_the_kiosks_reload(

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from core.users import create_user
 from db import connect
 from tests.conftest import CLERK_PASSWORD, sign_in
-from tests.html_pages import Page, render
+from tests.helpers.pages import Page, assert_no_inline_code, render, section_links
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -35,29 +35,9 @@ PAGES = (
 
 
 @pytest.fixture
-def admin_client(app: Any, client: Any, clock: Any) -> Any:
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    sign_in(client, "root")
+def admin_client(client: Any, admin: dict[str, str]) -> Any:
+    """The test client, signed in as the admin "root"."""
     return client
-
-
-def assert_no_inline_code(page: Page) -> None:
-    scripts = [attributes for tag, attributes in page.tags if tag == "script"]
-    assert scripts
-    for attributes in scripts:
-        assert attributes.get("src") or attributes.get("type") == "application/json", attributes
-    for tag, attributes in page.tags:
-        assert tag != "style"
-        assert "style" not in attributes, tag
-        assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
-
-
-def section_links(page: Page) -> list[str]:
-    """The sections the page links to (the brand's link to /admin/ aside)."""
-    hrefs = [attributes.get("href") or "" for tag, attributes in page.tags if tag == "a"]
-    return [href for href in hrefs if href.startswith("/admin/") and href != "/admin/"]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -13,12 +13,11 @@ from sqlite_utils import Database
 from core.audit import list_entries
 from core.configuration import Change, tokens
 from core.errors import Conflict, InvalidInput, NotFound
-from core.users import create_user, user_for_token
+from core.users import user_for_token
 from db import connect
-from tests.configuration_helpers import last_entry
-from tests.conftest import CLERK_PASSWORD, sign_in
-from tests.html_pages import Page, render
-from tests.test_admin_pages import assert_no_inline_code, section_links
+from tests.conftest import sign_in
+from tests.helpers.configuration import last_entry
+from tests.helpers.pages import Page, assert_no_inline_code, render, section_links
 
 HOSTILE = "<img src=x onerror=alert(1)>\"'"
 
@@ -109,15 +108,6 @@ def test_revoking_an_unknown_token_is_not_found_and_logs_nothing(
 
 
 # ---------- API ----------
-
-
-@pytest.fixture
-def admin(app: Any, client: Any, clock: Any) -> dict[str, str]:
-    """The client signed in as the admin "root"; the CSRF headers its changes carry."""
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    return sign_in(client, "root")
 
 
 def make(client: Any, headers: dict[str, str], name: str, role: str) -> str:

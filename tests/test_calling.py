@@ -14,7 +14,7 @@ from core.events import ticket_events
 from core.models import TicketStatus
 from core.serving import cancel, finish, no_show, return_to_queue, start, transfer
 from core.tickets import find_by_label, get_ticket
-from tests.calling_helpers import (
+from tests.helpers.queues import (
     MONDAY,
     issue,
     next_label,
@@ -313,6 +313,6 @@ def test_only_todays_tickets_are_called(db: Database, clock: Any) -> None:
         call_ticket(db, 1, "A001", clerk="lan", now=clock())
 
     tuesday = issue(db, clock)
-    assert tuesday == "A001"
+    assert tuesday.label == "A001"
     called = call_next(db, 1, clerk="lan", now=clock())
     assert called is not None and called[0].day == "2026-12-01"

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from core.calling import call_next, recall
 from core.center import get_center
 from core.serving import finish
-from tests.calling_helpers import (
+from tests.helpers.queues import (
     center_db,
     issue,
     next_label,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,32 +15,11 @@ from core.audit import list_entries
 from core.center import display_scope, get_setting, load_center
 from core.configuration import Change, displays
 from core.errors import Conflict, InvalidInput, NotFound, QueueError
-from core.users import create_user
 from db import connect, migrate
 from db.export import export_center
-from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
-from tests.html_pages import render
-
-
-@pytest.fixture
-def change(clock: Any) -> Change:
-    return Change(actor="root", now=clock(), reason="test")
-
-
-def everything(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}").fetchall())
-        for table in ("settings", "audit_log")
-    }
-
-
-def refused(db: Database, error: type[QueueError], code: str, act: Callable[[], Any]) -> str:
-    before = everything(db)
-    with pytest.raises(error) as raised:
-        act()
-    assert raised.value.code == code, raised.value.message
-    assert everything(db) == before
-    return raised.value.message
+from tests.conftest import SMALL_CENTER, sign_in
+from tests.helpers.configuration import refused
+from tests.helpers.pages import render
 
 
 def stored(db: Database) -> list[dict[str, Any]]:
@@ -212,14 +190,6 @@ def test_strangers_get_401_and_clerks_and_supervisors_403(app: Any, client: Any)
     database = connect(app.config["DATABASE"])
     assert get_setting(database, "displays", []) == []
     database.conn.close()
-
-
-@pytest.fixture
-def admin(app: Any, client: Any, clock: Any) -> dict[str, str]:
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    return sign_in(client, "root")
 
 
 def test_an_admin_adds_changes_and_removes_a_display(

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.html_pages import render
+from tests.helpers.pages import assert_no_inline_code, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,14 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 )
 def test_pages_have_no_inline_script_style_or_event_handler(client: Any, path: str) -> None:
     _html, page = render(client, path)
-    scripts = [attributes for tag, attributes in page.tags if tag == "script"]
-    assert scripts
-    for attributes in scripts:
-        assert attributes.get("src") or attributes.get("type") == "application/json", attributes
-    for tag, attributes in page.tags:
-        assert tag != "style"
-        assert "style" not in attributes, tag
-        assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
+    assert_no_inline_code(page)
 
 
 def test_counter_page_speaks_vietnamese_by_default_and_links_to_english(client: Any) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,18 +9,9 @@ from click.testing import CliRunner
 from PIL import Image, ImageChops
 
 from kiosk.commands import print_sample
-from tests.escpos_raster import decode_raster
+from tests.helpers.escpos import decode_raster
 
-
-@pytest.fixture(autouse=True)
-def escpos_temp_directory(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    """Importing escpos leaves a folder in the temp directory: give it one of the test's own."""
-    directory = tmp_path_factory.mktemp("escpos")
-    monkeypatch.setenv("TMPDIR", str(directory))
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    yield directory
+pytestmark = pytest.mark.usefixtures("escpos_temp_directory")
 
 
 def test_print_sample_writes_the_png_and_prints_the_same_ticket(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from harness.printers import (
 from kiosk.commands import SAMPLE_TICKET
 from kiosk.printing import PrintResult, encode_ticket, parse_printer_url, print_ticket, send
 from kiosk.ticket_image import PAPER_WIDTHS, render_ticket
-from tests.escpos_raster import decode_raster, raster_blocks
+from tests.helpers.escpos import decode_raster, raster_blocks
 
 TIMEOUT_S = 0.5
 MARGIN_S = 0.5  # scheduling slack on a loaded test machine
@@ -33,15 +31,7 @@ CUT = b"\x1dV\x00"
 BIG_JOB = b"\x00" * (8 * 1024 * 1024)  # larger than any socket, pipe or tty buffer
 
 
-@pytest.fixture(autouse=True)
-def escpos_temp_directory(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
-    """Importing escpos leaves a folder in the temp directory: give it one of the test's own."""
-    directory = tmp_path_factory.mktemp("escpos")
-    monkeypatch.setenv("TMPDIR", str(directory))
-    monkeypatch.setattr(tempfile, "tempdir", str(directory))
-    yield directory
+pytestmark = pytest.mark.usefixtures("escpos_temp_directory")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from core.serving import finish, no_show, start, transfer
 from realtime import socketio
 from tests.conftest import sign_in
 from tests.helpers.pushes import pushed, received_until
-from tests.serving_helpers import MONDAY, at, issue, serving_at_counter_1
+from tests.helpers.queues import MONDAY, at, issue, serving_at_counter_1
 
 # ---- core ---------------------------------------------------------------------------------
 

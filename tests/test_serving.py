@@ -15,7 +15,7 @@ from core.events import ticket_events
 from core.models import TicketStatus
 from core.serving import cancel, finish, no_show, reactivate, return_to_queue, start, transfer
 from core.tickets import ahead_of, get_ticket, median_service_s
-from tests.serving_helpers import (
+from tests.helpers.queues import (
     at,
     called_at_counter_1,
     issue,

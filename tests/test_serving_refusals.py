@@ -15,7 +15,7 @@ from core.events import ticket_events
 from core.models import Ticket, TicketStatus
 from core.serving import cancel, finish, no_show, reactivate, return_to_queue, start, transfer
 from core.tickets import get_ticket
-from tests.serving_helpers import (
+from tests.helpers.queues import (
     called_at_counter_1,
     issue,
     last_event,

@@ -259,7 +259,7 @@ def test_clerks_may_not_read_the_advice(client: Any) -> None:
 def test_the_staffing_page_shows_counters_per_service_and_hour(
     app: Any, client: Any, clock: Any
 ) -> None:
-    from tests.html_pages import render
+    from tests.helpers.pages import render
 
     seed_in_app(app)
     sign_in(client, "chi")

@@ -1,4 +1,5 @@
-"""Reading rendered pages in tests: tags with their attributes, and the JSON blocks scripts read."""
+"""Reading rendered pages in tests: tags with their attributes, the JSON blocks scripts read, and
+the checks every page must pass."""
 
 from __future__ import annotations
 
@@ -40,3 +41,22 @@ def render(client: Any, path: str) -> tuple[str, Page]:
     assert answer.status_code == 200, path
     html = answer.get_data(as_text=True)
     return html, Page(html)
+
+
+def assert_no_inline_code(page: Page) -> None:
+    """Check that the page has scripts, all from files (or JSON data), and no inline style or
+    event handler: the Content-Security-Policy would block them."""
+    scripts = [attributes for tag, attributes in page.tags if tag == "script"]
+    assert scripts
+    for attributes in scripts:
+        assert attributes.get("src") or attributes.get("type") == "application/json", attributes
+    for tag, attributes in page.tags:
+        assert tag != "style"
+        assert "style" not in attributes, tag
+        assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
+
+
+def section_links(page: Page) -> list[str]:
+    """The admin sections the page links to (the brand's link to /admin/ aside)."""
+    hrefs = [attributes.get("href") or "" for tag, attributes in page.tags if tag == "a"]
+    return [href for href in hrefs if href.startswith("/admin/") and href != "/admin/"]

@@ -1,4 +1,5 @@
-"""What the calling tests share: small centers, issuing, opening counters, pressing next."""
+"""A queue set up in core for the calling, serving and rating tests: small centers, tickets
+issued a minute apart, counters opened, next pressed, a ticket called or being served."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlite_utils import Database
 from core.calling import call_next
 from core.center import load_center
 from core.counters import open_counter
+from core.events import ticket_events
 from core.models import Call, Ticket
-from core.serving import finish
+from core.serving import finish, start
 from core.tickets import issue_ticket
 from db import connect, migrate
 
@@ -37,10 +39,10 @@ def center_db(tmp_path: Path, priority: dict[str, Any]) -> Database:
     return database
 
 
-def issue(db: Database, clock: Any, service: str = "A", priority: str | None = None) -> str:
-    """Issue a ticket a minute after the previous one, so issue times differ; give its label."""
+def issue(db: Database, clock: Any, service: str = "A", priority: str | None = None) -> Ticket:
+    """Issue a ticket a minute after the previous one, so issue times differ."""
     clock.advance(minutes=1)
-    return issue_ticket(db, service, now=clock(), priority=priority).ticket.label
+    return issue_ticket(db, service, now=clock(), priority=priority).ticket
 
 
 def open_counters(db: Database, clock: Any, *numbers: int) -> None:
@@ -62,3 +64,25 @@ def next_label(db: Database, clock: Any, number: int = 1) -> str | None:
         return None
     finish(db, number, clerk=CLERKS[number], now=clock())
     return called[0].label
+
+
+def called_at_counter_1(db: Database, clock: Any) -> Ticket:
+    """Open counter 1 for clerk lan, issue an A ticket and call it there."""
+    open_counters(db, clock, 1)
+    issue(db, clock)
+    return press_next(db, clock)[0]
+
+
+def serving_at_counter_1(db: Database, clock: Any) -> Ticket:
+    called_at_counter_1(db, clock)
+    clock.advance(minutes=1)
+    return start(db, 1, clerk=CLERKS[1], now=clock())
+
+
+def last_event(db: Database, ticket: Ticket) -> dict[str, Any]:
+    return ticket_events(db, ticket.id)[-1]
+
+
+def at(clock: Any) -> str:
+    """The clock's moment as the database stores it."""
+    return clock().strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
