@@ -1,20 +1,23 @@
-"""The one Socket.IO object, and the only module that emits.
+"""The one Socket.IO object, the only module that emits, and the dispatcher of domain events.
 
-The server pushes; it never takes commands over the socket (design.md section 5). Every emit
-happens after the commit that caused it, and carries a whole snapshot (or a `seq`), so a screen
-that missed an event, or reconnects, is whole again at the next one.
+The server pushes; it never takes commands over the socket (design.md section 5). Core operations
+say what happened (core.domain_events); views hand those events, after the commit, to `dispatch`,
+whose table below says who is told. Every emit carries a whole snapshot (or a `seq`), so a screen
+that missed an event, or reconnects, is whole again at the next one. Who may connect, and the
+rooms sockets join, are realtime_connections.py's.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, request
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+from flask import Flask, current_app, url_for
+from flask_socketio import SocketIO, emit
 
 from core.board import board, services_overview
-from core.models import Call
+from core.domain_events import DomainEvent, EventType, JsonValue
 
 DISPLAY = "/display"
 COUNTER = "/counter"
@@ -30,6 +33,7 @@ RATE = "rate"
 PRINTER = "printer"
 PRINT = "print"
 COUNTER_STATE = "counter"
+CONFIGURATION = "configuration"
 
 PUBLISHER = "qms.publisher"
 
@@ -38,6 +42,8 @@ socketio = SocketIO()
 
 def init_app(app: Flask) -> None:
     """Bind Socket.IO to the app in the mode the server runs (gevent under gunicorn)."""
+    import realtime_connections  # noqa: F401  (registers the connection handlers)
+
     socketio.init_app(
         app,
         async_mode=_async_mode(),
@@ -66,59 +72,20 @@ def _default_service_s() -> int:
     return int(current_app.config["DEFAULT_SERVICE_S"])
 
 
-@socketio.on("connect", namespace=DISPLAY)
-def display_connected(_auth: Any = None) -> None:
+def welcome(namespace: str, *, counter: int | None = None) -> None:
+    """Give a socket that just connected what its namespace shows (design.md section 5)."""
     database, moment = _db_and_now()
-    emit(BOARD, board(database, now=moment))
-
-
-@socketio.on("connect", namespace=COUNTER)
-def counter_connected(_auth: Any = None) -> None:
-    from api.auth import current_user  # here: api imports this module
-
-    if current_user() is None:  # the API's checks: shift, password reset, disabled account
-        raise ConnectionRefusedError("sign in first")
-    database, moment = _db_and_now()
-    emit(BOARD, board(database, now=moment))
-
-
-@socketio.on("connect", namespace=KIOSK)
-def kiosk_connected(auth: Any = None) -> None:
-    database, moment = _db_and_now()
-    if isinstance(auth, dict) and "agent" in auth:
-        _join_as_print_agent(database, auth)
-    emit(SERVICES, services_overview(database, now=moment, default_service_s=_default_service_s()))
-
-
-@socketio.on("connect", namespace=RATING)
-def rating_connected(_auth: Any = None) -> None:
-    counter = request.args.get("counter", "")
-    if not (counter.isascii() and counter.isdigit() and len(counter) <= 6):
-        raise ConnectionRefusedError("say which counter: ?counter=<number>")
-    join_room(f"counter:{int(counter)}")
-    emit("state", {"counter": int(counter)})
+    if namespace in (DISPLAY, COUNTER):
+        emit(BOARD, board(database, now=moment))
+    elif namespace == KIOSK:
+        services = services_overview(database, now=moment, default_service_s=_default_service_s())
+        emit(SERVICES, services)
+    elif namespace == RATING:
+        emit("state", {"counter": counter})
 
 
 # The kiosks whose print agent is connected to this process, by socket id.
 print_agents: dict[str, str] = {}
-
-
-def _join_as_print_agent(database: Any, auth: dict[str, Any]) -> None:
-    """A kiosk PC's print agent joins its kiosk's room; it must bring a staff token."""
-    from core.users import user_for_token
-
-    kiosk, token = str(auth.get("agent", "")), str(auth.get("token", ""))
-    holder = user_for_token(database, token) if kiosk else None
-    # A kiosk's jobs carry its visitors' track links: only that kiosk's token (or an admin's).
-    if holder is None or (holder.username != f"token:kiosk-{kiosk}" and holder.role != "admin"):
-        raise ConnectionRefusedError("a print agent needs the token made for its kiosk")
-    join_room(f"agent:{kiosk}")
-    print_agents[request.sid] = kiosk  # type: ignore[attr-defined]
-
-
-@socketio.on("disconnect", namespace=KIOSK)
-def kiosk_disconnected(*_reason: Any) -> None:
-    print_agents.pop(request.sid, None)  # type: ignore[attr-defined]
 
 
 def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:
@@ -127,45 +94,6 @@ def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:
         return False
     socketio.emit(PRINT, job, namespace=KIOSK, to=f"agent:{kiosk}")
     return True
-
-
-@socketio.on("connect", namespace=TRACK)
-def track_connected(_auth: Any = None) -> None:
-    """A visitor's phone follows one ticket: it joins that ticket's room, and hears no more."""
-    from core.errors import NotFound
-    from core.tickets import find_by_token
-
-    database, _ = _db_and_now()
-    try:
-        ticket = find_by_token(database, request.args.get("token", ""))
-    except NotFound:
-        raise ConnectionRefusedError("unknown ticket") from None
-    join_room(f"ticket:{ticket.id}")
-
-
-def publish_ticket_moved(ticket_id: int) -> None:
-    """Tell the ticket's phone its state changed (finished, returned, transferred...)."""
-    socketio.emit(TICKET, {"ticket": ticket_id}, namespace=TRACK, to=f"ticket:{ticket_id}")
-
-
-def called_payload(call: Call, audio_url: str | None) -> dict[str, Any]:
-    return {
-        "seq": call.seq,
-        "label": call.label,
-        "counter": call.counter,
-        "service": call.service,
-        "priority": call.priority,
-        "audio_url": audio_url,
-        "at": call.at,
-    }
-
-
-def publish_call(call: Call, audio_url: str | None) -> None:
-    """Tell every hall display about a call (after its commit), then the new board."""
-    payload = called_payload(call, audio_url)
-    socketio.emit(CALLED, payload, namespace=DISPLAY)
-    socketio.emit(CALLED, payload, namespace=TRACK, to=f"ticket:{call.ticket_id}")
-    publish_queues()
 
 
 class QueuePublisher:
@@ -218,29 +146,6 @@ def push_snapshots() -> None:
     )
 
 
-def publish_counter(number: int, status: str, clerk: str | None, *, by: str) -> None:
-    """A counter opened, paused, closed or changed hands (`by` whom): terminals follow it."""
-    socketio.emit(
-        COUNTER_STATE,
-        {"number": number, "status": status, "clerk": clerk, "by": by},
-        namespace=COUNTER,
-    )
-
-
-def publish_rating_request(counter: int, ticket_id: int, label: str) -> None:
-    socketio.emit(
-        RATE, {"ticket": ticket_id, "label": label}, namespace=RATING, to=f"counter:{counter}"
-    )
-
-
-def publish_printer_status(kiosk: str | None, status: dict[str, Any]) -> None:
-    """Tell admin monitors (and the kiosk) how a kiosk's printer is doing."""
-    socketio.emit(PRINTER, {"kiosk": kiosk, **status}, namespace=KIOSK)
-
-
-CONFIGURATION = "configuration"
-
-
 def publish_configuration(version: int) -> None:
     """Names or layout changed in the admin pages: hall displays and kiosks reload themselves.
 
@@ -249,3 +154,134 @@ def publish_configuration(version: int) -> None:
     """
     for namespace in (DISPLAY, KIOSK):
         socketio.emit(CONFIGURATION, {"version": version}, namespace=namespace)
+
+
+# --- the dispatcher: each domain event, after its commit, to the screens that follow it -------
+
+
+def dispatch(events: Iterable[DomainEvent]) -> None:
+    """Tell the screens what happened; call it after the commit, never inside a transaction.
+
+    Each event's pushes go out at once, in the table's order (a `called` is never delayed). The
+    board and services snapshots are asked once for the lot, where the last event asks for them,
+    and coalesced (QueuePublisher).
+    """
+    planned = [(push, event) for event in events for push in pushes[event.type]]
+    asks = [index for index, (push, _) in enumerate(planned) if push is _snapshots]
+    for index, (push, event) in enumerate(planned):
+        if push is not _snapshots or index == asks[-1]:
+            push(event)
+
+
+# What server.py hands the kiosks' ticket delivery for their printers' reports.
+publish_printer_status = dispatch
+
+
+def _snapshots(_event: DomainEvent) -> None:
+    """The queues changed: the board and services snapshots, once per dispatch, last."""
+    publish_queues()
+
+
+def _announce(event: DomainEvent) -> None:
+    """A call or recall: every hall display, and the phone following the ticket."""
+    payload = {
+        "seq": event.payload["seq"],
+        "label": event.payload["label"],
+        "counter": event.counter,
+        "service": event.service,
+        "priority": event.payload["priority"],
+        "audio_url": url_for(
+            "display.call_audio",
+            label=event.payload["label"],
+            counter=event.counter,
+            service=event.service,
+        ),
+        "at": event.at,
+    }
+    socketio.emit(CALLED, payload, namespace=DISPLAY)
+    socketio.emit(CALLED, payload, namespace=TRACK, to=f"ticket:{event.ticket}")
+
+
+def _tell_the_phone(event: DomainEvent) -> None:
+    """The ticket's state changed: its phone fetches it again."""
+    socketio.emit(TICKET, {"ticket": event.ticket}, namespace=TRACK, to=f"ticket:{event.ticket}")
+
+
+def _ask_for_a_rating(event: DomainEvent) -> None:
+    """The counter's rating tablet asks the visitor just served."""
+    socketio.emit(
+        RATE,
+        {"ticket": event.ticket, "label": event.payload["label"]},
+        namespace=RATING,
+        to=f"counter:{event.counter}",
+    )
+
+
+def _counter_state(event: DomainEvent) -> None:
+    """A counter opened, paused or closed: the clerks' terminals and the monitor follow it."""
+    _emit_counter(
+        event.counter, event.payload["status"], event.payload["clerk"], event.payload["by"]
+    )
+
+
+def _clerk_moved(event: DomainEvent) -> None:
+    """A supervisor moved a clerk: the counter left closes, the other opens as it was."""
+    by = event.payload["by"]
+    _emit_counter(event.counter, "closed", None, by)
+    _emit_counter(event.payload["to"], event.payload["status"], event.payload["clerk"], by)
+
+
+def _emit_counter(number: JsonValue, status: JsonValue, clerk: JsonValue, by: JsonValue) -> None:
+    socketio.emit(
+        COUNTER_STATE,
+        {"number": number, "status": status, "clerk": clerk, "by": by},
+        namespace=COUNTER,
+    )
+
+
+def _printer_state(event: DomainEvent) -> None:
+    """Admin monitors (and the kiosk) see how a kiosk's printer is doing."""
+    socketio.emit(
+        PRINTER,
+        {
+            "kiosk": event.payload["kiosk"],
+            "ok": event.payload["ok"],
+            "reason": event.payload["reason"],
+            "ticket": event.ticket,
+            "at": event.at,
+        },
+        namespace=KIOSK,
+    )
+
+
+def _configuration(event: DomainEvent) -> None:
+    """Names or layout changed: displays and kiosks reload (other changes reach the queues)."""
+    if event.payload["layout"]:
+        version = event.payload["version"]
+        assert isinstance(version, int)
+        publish_configuration(version)
+
+
+Push = Callable[[DomainEvent], None]
+
+# Who is told of what, in order. `_snapshots`: the board and services (once per dispatch).
+pushes: dict[EventType, tuple[Push, ...]] = {
+    EventType.TICKET_ISSUED: (_snapshots,),
+    EventType.TICKET_CALLED: (_announce, _snapshots),
+    EventType.TICKET_RECALLED: (_announce, _snapshots),
+    EventType.TICKET_STARTED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_FINISHED: (_ask_for_a_rating, _tell_the_phone, _snapshots),
+    EventType.TICKET_NO_SHOW: (_tell_the_phone, _snapshots),
+    EventType.TICKET_TRANSFERRED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_RETURNED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_CANCELLED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_REACTIVATED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_PRIORITY_CHANGED: (_tell_the_phone, _snapshots),
+    EventType.COUNTER_OPENED: (_counter_state, _snapshots),
+    EventType.COUNTER_RESUMED: (_counter_state, _snapshots),
+    EventType.COUNTER_PAUSED: (_counter_state, _snapshots),
+    EventType.COUNTER_CLOSED: (_counter_state, _snapshots),
+    EventType.CLERK_MOVED: (_clerk_moved, _snapshots),
+    EventType.CONFIGURATION_CHANGED: (_snapshots, _configuration),
+    EventType.PRINTER_REPORTED: (_printer_state,),
+}

@@ -51,10 +51,12 @@ def change(reason: str | None) -> Change:
 
 
 def published(result: Any, *, layout: bool) -> ResponseReturnValue:
-    """Answer a change after its commit, telling the screens: queues always, layout if asked."""
-    realtime.publish_queues()
-    if layout:
-        realtime.publish_configuration(latest_id(get_db()))
+    """Answer a change after its commit; the screens hear the configuration changed (and reload
+    when `layout`: names or what they show)."""
+    from core.domain_events import configuration_changed
+
+    event = configuration_changed(latest_id(get_db()), layout=layout, now=now())
+    realtime.dispatch([event])
     return jsonify(result)
 
 

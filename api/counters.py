@@ -1,7 +1,8 @@
 """Counter actions for clerks: open, pause, close, and the ticket in hand (design.md section 4).
 
-A clerk acts only on the counter it opened; supervisors and admins may act on any. Every answer
-that changes a queue is followed, after the commit, by a push to the screens.
+A clerk acts only on the counter it opened; supervisors and admins may act on any. A view calls
+the core operation and hands what happened, after the commit, to `realtime.dispatch`, which
+decides the pushes.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 import realtime
@@ -21,7 +22,8 @@ from api.validation import documented, parse
 from core import calling, counters, serving
 from core.board import waiting_counts
 from core.center import get_center, get_counter, list_counters
-from core.models import Call, Counter, Ticket
+from core.domain_events import DomainEvent, collect
+from core.models import Counter, Ticket
 from db.web import get_db, now
 
 CONFLICT = {409: "the counter's state forbids it"}
@@ -56,17 +58,8 @@ def today_waiting() -> dict[str, int]:
     return waiting_counts(database, get_center(database).day(now()))
 
 
-def _announce(ticket: Ticket, call: Call) -> ResponseReturnValue:
-    audio_url = url_for(
-        "display.call_audio", label=call.label, counter=call.counter, service=call.service
-    )
-    realtime.publish_call(call, audio_url)
-    return jsonify(ticket=ticket_json(ticket))
-
-
-def _ticket_moved(ticket: Ticket) -> ResponseReturnValue:
-    realtime.publish_ticket_moved(ticket.id)
-    realtime.publish_queues()
+def _ticket_changed(ticket: Ticket, events: list[DomainEvent]) -> ResponseReturnValue:
+    realtime.dispatch(events)
     return jsonify(ticket=ticket_json(ticket))
 
 
@@ -90,10 +83,8 @@ def show_counter(number: int) -> ResponseReturnValue:
 
 
 def _counter_state(change: Callable[..., Counter], **extra: Any) -> ResponseReturnValue:
-    actor = _actor()
-    counter = change(**actor, **extra)
-    realtime.publish_counter(counter.number, str(counter.status), counter.clerk, by=actor["clerk"])
-    realtime.publish_queues()
+    counter, events = collect(change, **_actor(), **extra)
+    realtime.dispatch(events)
     return jsonify(counter_json(counter))
 
 
@@ -143,12 +134,10 @@ def move_clerk(number: int) -> ResponseReturnValue:
     to = parse(MoveClerk).to
     user = current_user()
     assert user is not None
-    left, joined = counters.move_clerk(get_db(), number, to, supervisor=user.username, now=now())
-    for counter in (left, joined):
-        realtime.publish_counter(
-            counter.number, str(counter.status), counter.clerk, by=user.username
-        )
-    realtime.publish_queues()
+    (left, joined), events = collect(
+        counters.move_clerk, get_db(), number, to, supervisor=user.username, now=now()
+    )
+    realtime.dispatch(events)
     return jsonify({"from": counter_json(left), "to": counter_json(joined)})
 
 
@@ -160,10 +149,10 @@ def move_clerk(number: int) -> ResponseReturnValue:
     responses={200: "called", 204: "nobody waits", **CONFLICT},
 )
 def call_next(number: int) -> ResponseReturnValue:
-    called = calling.call_next(get_db(), number, **_actor())
+    called, events = collect(calling.call_next, get_db(), number, **_actor())
     if called is None:
         return "", 204
-    return _announce(*called)
+    return _ticket_changed(called[0], events)
 
 
 @bp.post("/counters/<int:number>/call")
@@ -176,7 +165,8 @@ def call_next(number: int) -> ResponseReturnValue:
 )
 def call_ticket(number: int) -> ResponseReturnValue:
     label = parse(CallLabel).label
-    return _announce(*calling.call_ticket(get_db(), number, label, **_actor()))
+    (ticket, _), events = collect(calling.call_ticket, get_db(), number, label, **_actor())
+    return _ticket_changed(ticket, events)
 
 
 @bp.post("/counters/<int:number>/recall")
@@ -185,7 +175,8 @@ def call_ticket(number: int) -> ResponseReturnValue:
     "Announce the called ticket again", access="staff", responses={200: "recalled", **CONFLICT}
 )
 def recall(number: int) -> ResponseReturnValue:
-    return _announce(*calling.recall(get_db(), number, **_actor()))
+    (ticket, _), events = collect(calling.recall, get_db(), number, **_actor())
+    return _ticket_changed(ticket, events)
 
 
 @bp.post("/counters/<int:number>/start")
@@ -196,7 +187,7 @@ def recall(number: int) -> ResponseReturnValue:
     responses={200: "serving", **CONFLICT},
 )
 def start(number: int) -> ResponseReturnValue:
-    return _ticket_moved(serving.start(get_db(), number, **_actor()))
+    return _ticket_changed(*collect(serving.start, get_db(), number, **_actor()))
 
 
 @bp.post("/counters/<int:number>/finish")
@@ -204,9 +195,7 @@ def start(number: int) -> ResponseReturnValue:
 @documented("Finish serving", body=Finish, access="staff", responses={200: "done", **CONFLICT})
 def finish(number: int) -> ResponseReturnValue:
     outcome = parse(Finish).outcome
-    ticket = serving.finish(get_db(), number, outcome=outcome, **_actor())
-    realtime.publish_rating_request(number, ticket.id, ticket.label)
-    return _ticket_moved(ticket)
+    return _ticket_changed(*collect(serving.finish, get_db(), number, outcome=outcome, **_actor()))
 
 
 @bp.post("/counters/<int:number>/no-show")
@@ -215,7 +204,7 @@ def finish(number: int) -> ResponseReturnValue:
     "The called visitor did not come", access="staff", responses={200: "no-show", **CONFLICT}
 )
 def no_show(number: int) -> ResponseReturnValue:
-    return _ticket_moved(serving.no_show(get_db(), number, **_actor()))
+    return _ticket_changed(*collect(serving.no_show, get_db(), number, **_actor()))
 
 
 @bp.post("/counters/<int:number>/transfer")
@@ -228,7 +217,7 @@ def no_show(number: int) -> ResponseReturnValue:
 )
 def transfer(number: int) -> ResponseReturnValue:
     service = parse(Transfer).service
-    return _ticket_moved(serving.transfer(get_db(), number, service, **_actor()))
+    return _ticket_changed(*collect(serving.transfer, get_db(), number, service, **_actor()))
 
 
 @bp.post("/counters/<int:number>/return")
@@ -239,4 +228,4 @@ def transfer(number: int) -> ResponseReturnValue:
     responses={200: "waiting again", **CONFLICT},
 )
 def return_ticket(number: int) -> ResponseReturnValue:
-    return _ticket_moved(serving.return_to_queue(get_db(), number, **_actor()))
+    return _ticket_changed(*collect(serving.return_to_queue, get_db(), number, **_actor()))

@@ -9,8 +9,8 @@ from api import bp
 from api.auth import STAFF, require
 from api.schemas import PrinterReport
 from api.validation import documented, parse
+from core.domain_events import printer_reported
 from core.events import record_print
-from core.models import timestamp
 from db.web import get_db, now
 
 
@@ -35,13 +35,11 @@ def report_printer(kiosk: str) -> ResponseReturnValue:
             reason=report.reason,
             now=moment,
         )
-    realtime.publish_printer_status(
-        kiosk[:32],
-        {
-            "ok": report.ok,
-            "reason": report.reason,
-            "ticket": report.ticket,
-            "at": timestamp(moment),
-        },
+    realtime.dispatch(
+        [
+            printer_reported(
+                kiosk[:32], ok=report.ok, reason=report.reason, ticket=report.ticket, now=moment
+            )
+        ]
     )
     return "", 204

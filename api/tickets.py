@@ -17,6 +17,7 @@ from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
 from core.center import get_center
+from core.domain_events import collect
 from core.errors import InvalidInput
 from core.events import ticket_events
 from core.models import Ticket
@@ -54,7 +55,8 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 )
 def create_ticket() -> ResponseReturnValue:
     request_body = parse(NewTicket)
-    issued = issue_ticket(
+    issued, events = collect(
+        issue_ticket,
         get_db(),
         request_body.service,
         now=now(),
@@ -67,7 +69,7 @@ def create_ticket() -> ResponseReturnValue:
     printing = current_app.extensions["qms.printing"].deliver(
         get_db(), issued, track_url, kiosk=request_body.kiosk, paper=request_body.paper, now=now()
     )
-    realtime.publish_queues()
+    realtime.dispatch(events)
     answer = {
         "id": ticket.id,
         "label": ticket.label,
@@ -125,8 +127,10 @@ def cancel_ticket(ticket_id: int) -> ResponseReturnValue:
     reason = parse(Cancel).reason
     user = current_user()
     assert user is not None
-    ticket = serving.cancel(get_db(), ticket_id, clerk=user.username, now=now(), reason=reason)
-    realtime.publish_queues()
+    ticket, events = collect(
+        serving.cancel, get_db(), ticket_id, clerk=user.username, now=now(), reason=reason
+    )
+    realtime.dispatch(events)
     return jsonify(ticket=ticket_json(ticket))
 
 
@@ -142,10 +146,16 @@ def change_priority(ticket_id: int) -> ResponseReturnValue:
     change = parse(PriorityChange)
     user = current_user()
     assert user is not None
-    ticket = serving.set_priority(
-        get_db(), ticket_id, change.priority, clerk=user.username, now=now(), reason=change.reason
+    ticket, events = collect(
+        serving.set_priority,
+        get_db(),
+        ticket_id,
+        change.priority,
+        clerk=user.username,
+        now=now(),
+        reason=change.reason,
     )
-    realtime.publish_queues()
+    realtime.dispatch(events)
     return jsonify(ticket=ticket_json(ticket))
 
 
@@ -159,6 +169,8 @@ def change_priority(ticket_id: int) -> ResponseReturnValue:
 def reactivate_ticket(ticket_id: int) -> ResponseReturnValue:
     user = current_user()
     assert user is not None
-    ticket = serving.reactivate(get_db(), ticket_id, clerk=user.username, now=now())
-    realtime.publish_queues()
+    ticket, events = collect(
+        serving.reactivate, get_db(), ticket_id, clerk=user.username, now=now()
+    )
+    realtime.dispatch(events)
     return jsonify(ticket=ticket_json(ticket))

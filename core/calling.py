@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from core.center import get_center, get_counter
 from core.counters import check_holder, current_ticket
+from core.domain_events import EventType, committed
 from core.errors import Conflict
 from core.events import append_event
 from core.models import Call, Counter, CounterStatus, Ticket, TicketStatus, timestamp
@@ -125,8 +126,17 @@ def call_next(
             return None
         ticket = _claim(db, ticket_id, number, clerk, now, "'waiting'")
         assert ticket is not None  # the write lock is held: nobody took it since the choice
-        append_event(db, ticket.id, "called", now, counter=number, clerk=clerk)
-        return ticket, record_call(db, ticket, "next", now)
+        call = record_call(db, ticket, "next", now)
+        event = append_event(
+            db,
+            ticket,
+            EventType.TICKET_CALLED,
+            now,
+            counter=number,
+            clerk=clerk,
+            details={"seq": call.seq},
+        )
+    return committed((ticket, call), event)
 
 
 def call_ticket(
@@ -145,16 +155,18 @@ def call_ticket(
         was = ticket.status
         claimed = _claim(db, ticket.id, number, clerk, now, "'waiting', 'no_show'")
         assert claimed is not None
-        append_event(
+        call = record_call(db, claimed, "call", now)
+        event = append_event(
             db,
-            ticket.id,
-            "called",
+            claimed,
+            EventType.TICKET_CALLED,
             now,
             counter=number,
             clerk=clerk,
             data={"out_of_order": True, "was": str(was)},
+            details={"seq": call.seq},
         )
-        return claimed, record_call(db, claimed, "call", now)
+    return committed((claimed, call), event)
 
 
 def recall(
@@ -171,13 +183,15 @@ def recall(
         )
         ticket = ticket_from_cursor(cursor)
         assert ticket is not None
-        append_event(
+        call = record_call(db, ticket, "recall", now)
+        event = append_event(
             db,
-            ticket.id,
-            "recalled",
+            ticket,
+            EventType.TICKET_RECALLED,
             now,
             counter=number,
             clerk=clerk,
             data={"call_count": ticket.call_count},
+            details={"seq": call.seq},
         )
-        return ticket, record_call(db, ticket, "recall", now)
+    return committed((ticket, call), event)

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from core.audit import record
 from core.center import get_counter
+from core.domain_events import DomainEvent, EventType, committed
 from core.errors import Conflict, InvalidInput
 from core.events import append_counter_event
 from core.models import Counter, CounterStatus, Ticket, timestamp
@@ -65,9 +66,13 @@ def open_counter(
             " WHERE number = ?",
             [clerk, timestamp(now), number],
         )
-        kind = "resumed" if counter.status == CounterStatus.PAUSED else "opened"
-        append_counter_event(db, number, kind, now, clerk=clerk, reason=None)
-    return get_counter(db, number)
+        kind = (
+            EventType.COUNTER_RESUMED
+            if counter.status == CounterStatus.PAUSED
+            else EventType.COUNTER_OPENED
+        )
+        event = append_counter_event(db, number, kind, now, clerk=clerk, reason=None, holder=clerk)
+    return committed(get_counter(db, number), event)
 
 
 def pause_counter(
@@ -84,8 +89,16 @@ def pause_counter(
             " WHERE number = ?",
             [reason.strip(), timestamp(now), number],
         )
-        append_counter_event(db, number, "paused", now, clerk=clerk, reason=reason.strip())
-    return get_counter(db, number)
+        event = append_counter_event(
+            db,
+            number,
+            EventType.COUNTER_PAUSED,
+            now,
+            clerk=clerk,
+            reason=reason.strip(),
+            holder=counter.clerk,
+        )
+    return committed(get_counter(db, number), event)
 
 
 def close_counter(
@@ -114,8 +127,10 @@ def close_counter(
             " status_at = ? WHERE number = ?",
             [reason, timestamp(now), number],
         )
-        append_counter_event(db, number, "closed", now, clerk=clerk, reason=reason)
-    return get_counter(db, number)
+        event = append_counter_event(
+            db, number, EventType.COUNTER_CLOSED, now, clerk=clerk, reason=reason, holder=None
+        )
+    return committed(get_counter(db, number), event)
 
 
 def move_clerk(
@@ -153,10 +168,28 @@ def move_clerk(
             [str(source.status), source.status_reason, clerk, at, to],
         )
         append_counter_event(
-            db, number, "closed", now, clerk=clerk, reason=f"moved to {to} by {supervisor}"
+            db,
+            number,
+            EventType.COUNTER_CLOSED,
+            now,
+            clerk=clerk,
+            reason=f"moved to {to} by {supervisor}",
+            holder=None,
         )
         append_counter_event(
-            db, to, "opened", now, clerk=clerk, reason=f"moved from {number} by {supervisor}"
+            db,
+            to,
+            EventType.COUNTER_OPENED,
+            now,
+            clerk=clerk,
+            reason=f"moved from {number} by {supervisor}",
+            holder=clerk,
+        )
+        moved = DomainEvent(
+            EventType.CLERK_MOVED,
+            at,
+            counter=number,
+            payload={"to": to, "clerk": clerk, "status": str(source.status), "by": supervisor},
         )
         record(
             db,
@@ -167,4 +200,4 @@ def move_clerk(
             before={"counter": number},
             after={"counter": to},
         )
-    return get_counter(db, number), get_counter(db, to)
+    return committed((get_counter(db, number), get_counter(db, to)), moved)

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from core.center import get_counter, get_service, list_priority_categories
 from core.counters import check_holder, current_ticket
+from core.domain_events import EventType, committed
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Ticket, TicketStatus, timestamp
@@ -49,8 +50,8 @@ def start(
     with immediate(db):
         held = _held(db, number, clerk, override, {TicketStatus.CALLED})
         ticket = _update(db, held.id, "status = 'serving', started_at = ?", [timestamp(now)])
-        append_event(db, ticket.id, "started", now, counter=number, clerk=clerk)
-    return ticket
+        event = append_event(db, ticket, EventType.TICKET_STARTED, now, counter=number, clerk=clerk)
+    return committed(ticket, event)
 
 
 def finish(
@@ -71,16 +72,16 @@ def finish(
             "status = 'done', finished_at = ?, outcome = ?",
             [timestamp(now), outcome],
         )
-        append_event(
+        event = append_event(
             db,
-            ticket.id,
-            "finished",
+            ticket,
+            EventType.TICKET_FINISHED,
             now,
             counter=number,
             clerk=clerk,
             data={"outcome": outcome} if outcome else None,
         )
-    return ticket
+    return committed(ticket, event)
 
 
 def no_show(
@@ -90,8 +91,8 @@ def no_show(
     with immediate(db):
         held = _held(db, number, clerk, override, {TicketStatus.CALLED})
         ticket = _update(db, held.id, "status = 'no_show', finished_at = ?", [timestamp(now)])
-        append_event(db, ticket.id, "no_show", now, counter=number, clerk=clerk)
-    return ticket
+        event = append_event(db, ticket, EventType.TICKET_NO_SHOW, now, counter=number, clerk=clerk)
+    return committed(ticket, event)
 
 
 def return_to_queue(
@@ -106,8 +107,10 @@ def return_to_queue(
             "status = 'waiting', counter = NULL, clerk = NULL, called_at = NULL, started_at = NULL",
             [],
         )
-        append_event(db, ticket.id, "returned", now, counter=number, clerk=clerk)
-    return ticket
+        event = append_event(
+            db, ticket, EventType.TICKET_RETURNED, now, counter=number, clerk=clerk
+        )
+    return committed(ticket, event)
 
 
 def transfer(
@@ -134,16 +137,16 @@ def transfer(
             " started_at = NULL",
             [target.code],
         )
-        append_event(
+        event = append_event(
             db,
-            ticket.id,
-            "transferred",
+            ticket,
+            EventType.TICKET_TRANSFERRED,
             now,
             counter=number,
             clerk=clerk,
             data={"from": held.queue, "to": target.code},
         )
-    return ticket
+    return committed(ticket, event)
 
 
 def cancel(db: Database, ticket_id: int, *, clerk: str, now: datetime, reason: str) -> Ticket:
@@ -153,8 +156,10 @@ def cancel(db: Database, ticket_id: int, *, clerk: str, now: datetime, reason: s
         if held.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
             raise Conflict(f"Ticket {held.label} is {held.status}.", code="wrong_state")
         ticket = _update(db, ticket_id, "status = 'cancelled', finished_at = ?", [timestamp(now)])
-        append_event(db, ticket_id, "cancelled", now, clerk=clerk, data={"reason": reason})
-    return ticket
+        event = append_event(
+            db, ticket, EventType.TICKET_CANCELLED, now, clerk=clerk, data={"reason": reason}
+        )
+    return committed(ticket, event)
 
 
 def set_priority(
@@ -179,15 +184,15 @@ def set_priority(
                 f"Ticket {held.label} is {held.status}, not waiting.", code="wrong_state"
             )
         ticket = _update(db, ticket_id, "priority = ?", [priority])
-        append_event(
+        event = append_event(
             db,
-            ticket_id,
-            "prioritised",
+            ticket,
+            EventType.TICKET_PRIORITY_CHANGED,
             now,
             clerk=clerk,
             data={"from": held.priority, "to": priority, "reason": reason.strip()},
         )
-    return ticket
+    return committed(ticket, event)
 
 
 def reactivate(db: Database, ticket_id: int, *, clerk: str, now: datetime) -> Ticket:
@@ -205,5 +210,5 @@ def reactivate(db: Database, ticket_id: int, *, clerk: str, now: datetime) -> Ti
             " finished_at = NULL",
             [],
         )
-        append_event(db, ticket_id, "reactivated", now, clerk=clerk)
-    return ticket
+        event = append_event(db, ticket, EventType.TICKET_REACTIVATED, now, clerk=clerk)
+    return committed(ticket, event)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.center import get_center, get_service, list_priority_categories
+from core.domain_events import EventType, committed
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
@@ -83,8 +84,10 @@ def issue_ticket(
         )
         ticket = ticket_from_cursor(cursor)
         assert ticket is not None
-        append_event(db, ticket.id, "issued", now, data={"kiosk": kiosk, "priority": priority})
-    return Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated)
+        event = append_event(
+            db, ticket, EventType.TICKET_ISSUED, now, data={"kiosk": kiosk, "priority": priority}
+        )
+    return committed(Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated), event)
 
 
 def is_within_hours(

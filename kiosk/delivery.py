@@ -8,7 +8,7 @@ loses the ticket, never holds a database transaction, and never holds the answer
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -22,8 +22,9 @@ from core.center import (
     list_departments,
     list_priority_categories,
 )
+from core.domain_events import DomainEvent, printer_reported
 from core.events import record_print
-from core.models import Issued, parse_timestamp, timestamp
+from core.models import Issued, parse_timestamp
 from core.tickets import wait_range_min
 from kiosk.printing import encode_ticket, parse_printer_url, print_ticket
 from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
@@ -61,7 +62,7 @@ class TicketDelivery:
         public_url: str,
         default_printer: str,
         timeout_s: float,
-        on_status: Callable[[str | None, dict[str, Any]], None] | None = None,
+        on_status: Callable[[Sequence[DomainEvent]], None] | None = None,
         to_agent: Callable[[str, dict[str, Any]], bool] | None = None,
     ) -> None:
         self.public_url = public_url
@@ -133,15 +134,13 @@ class TicketDelivery:
             log.warning(
                 "kiosk %s: printing %s failed: %s", kiosk, issued.ticket.label, result.reason
             )
-        if self.on_status is not None:
+        if self.on_status is not None:  # the dispatcher's: a printer-state event for the screens
             self.on_status(
-                kiosk,
-                {
-                    "ok": result.ok,
-                    "reason": result.reason,
-                    "ticket": issued.ticket.id,
-                    "at": timestamp(now),
-                },
+                [
+                    printer_reported(
+                        kiosk, ok=result.ok, reason=result.reason, ticket=issued.ticket.id, now=now
+                    )
+                ]
             )
         return {"status": "printed" if result.ok else "failed", "reason": result.reason}
 
