@@ -2,6 +2,12 @@
 
 It drives a running server over HTTP exactly as kiosks and counter terminals do (so the hall
 display and the kiosks update live), with a fixed seed so two runs look the same.
+
+Its visitors carry an integration token of their own (`demo-visitors`, made at the start and
+revoked at the end): the server does not count them against the per-address ticket limit, so a
+person trying the kiosk on the same machine (the same 127.0.0.1) still gets a ticket. Everything
+the server answers is tallied, and the demo ends by saying what was refused (429, other 4xx,
+5xx), not only what succeeded.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,39 +29,115 @@ from flask.cli import with_appcontext
 
 from core.center import list_counters, list_services
 from core.errors import Conflict
-from core.users import create_user, set_password
+from core.users import create_token, create_user, set_password
 from db import connect, migrate
 
 SCORES = (4, 4, 4, 3, 3, 2, 1)  # most visitors are content; a few are not
+VISITORS_TOKEN = "demo-visitors"  # the name of the token the simulated visitors carry
+NO_ANSWER = 0  # the status tallied when the server could not be reached
+OK = (200, 201)
 
 
 @dataclass
-class DemoClerk:
-    """One simulated clerk: its own cookie jar, CSRF token and counter."""
+class Tally:
+    """The server's answers per kind of request ("ticket", "next", ...) and status."""
+
+    answers: Counter[tuple[str, int]] = field(default_factory=Counter)
+
+    def count(self, kind: str, status: int) -> None:
+        self.answers[kind, status] += 1
+
+    def succeeded(self, kind: str) -> int:
+        """How many requests of this kind did what they asked (200 or 201; 204 did nothing)."""
+        return sum(n for (k, status), n in self.answers.items() if k == kind and status in OK)
+
+    def refused(self) -> dict[str, int]:
+        """The refusals by class: 429 (too many), the other 4xx, 5xx, and no answer at all."""
+        classes = {"429": 0, "other 4xx": 0, "5xx": 0, "no answer": 0}
+        for (_kind, status), n in self.answers.items():
+            if status == 429:
+                classes["429"] += n
+            elif 400 <= status < 500:
+                classes["other 4xx"] += n
+            elif status >= 500:
+                classes["5xx"] += n
+            elif status == NO_ANSWER:
+                classes["no answer"] += n
+        return classes
+
+    def report(self) -> list[str]:
+        """Lines for the operator: the refusals' total by class, then by kind and status."""
+        total = sum(self.answers.values())
+        classes = self.refused()
+        refused = sum(classes.values())
+        if not refused:
+            return [f"The server refused none of the demo's {total} requests."]
+        lines = [
+            f"The server refused {refused} of the demo's {total} requests ("
+            + ", ".join(f"{name}: {n}" for name, n in classes.items())
+            + ")."
+        ]
+        for (kind, status), n in sorted(self.answers.items()):
+            if status >= 400 or status == NO_ANSWER:
+                lines.append(f"  {kind}: {status or 'no answer'} x{n}")
+        return lines
+
+
+@dataclass
+class DemoClient:
+    """One simulated device: its own cookie jar and CSRF token, or a bearer token."""
 
     server: str
-    counter: int
-    opener: Any = field(init=False)
+    tally: Tally
+    token: str | None = None
     csrf: str = ""
-    busy_until: float = 0.0
+    opener: Any = field(init=False)
 
     def __post_init__(self) -> None:
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
-    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    def send(
+        self, kind: str, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, Any]:
+        """Send one request; tally its answer under `kind`; answer (status, JSON body)."""
+        headers = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(
-            self.server + path,
-            method=method,
-            data=json.dumps(body or {}).encode(),
-            headers={"Content-Type": "application/json", "X-CSRF-Token": self.csrf},
+            self.server + path, method=method, data=json.dumps(body or {}).encode(), headers=headers
         )
+        status, answer = NO_ANSWER, None
         try:
             with self.opener.open(request, timeout=10) as response:
                 text = response.read()
-                return response.status, json.loads(text) if text else None
+                status, answer = response.status, json.loads(text) if text else None
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+            status, answer = error.code, _json_or_none(error.read())
+        except OSError as error:  # the server is down or restarting: say so at the end
+            answer = {"message": str(error)}
+        self.tally.count(kind, status)
+        return status, answer
+
+
+def _json_or_none(text: bytes) -> Any:
+    try:
+        return json.loads(text or b"null")
+    except ValueError:
+        return None
+
+
+@dataclass
+class DemoClerk:
+    """One simulated clerk at its counter."""
+
+    client: DemoClient
+    counter: int
+    busy_until: float = 0.0
+
+    def act(self, kind: str, method: str = "POST", body: dict[str, Any] | None = None) -> Any:
+        path = f"/api/counters/{self.counter}" + ("" if kind == "look" else f"/{kind}")
+        return self.client.send(kind, method, path, body)
 
 
 def _ensure_clerk(database: Any, username: str, password: str) -> None:
@@ -62,6 +145,16 @@ def _ensure_clerk(database: Any, username: str, password: str) -> None:
         create_user(database, username, role="clerk", password=password, now=datetime.now(UTC))
     except Conflict:
         set_password(database, username, password)
+
+
+def _visitors_token(database: Any) -> str:
+    """A fresh token for this run's visitors (a run stopped hard may have left the last one)."""
+    _revoke_visitors_token(database)
+    return create_token(database, VISITORS_TOKEN, role="clerk", now=datetime.now(UTC))
+
+
+def _revoke_visitors_token(database: Any) -> None:
+    database.execute("DELETE FROM api_tokens WHERE name = ?", [VISITORS_TOKEN])
 
 
 @click.command("demo")
@@ -95,38 +188,82 @@ def demo(
 ) -> None:
     """Simulate a morning: visitors take tickets, clerks call and serve them, visitors rate."""
     randomness = random.Random(seed)
+    server = server.rstrip("/")
     database = connect(current_app.config["DATABASE"])
     migrate(database)
-    counters = [counter for counter in list_counters(database)][:counter_count]
+    tally = Tally()
+    visitors = DemoClient(server, tally, token=_visitors_token(database))
+    try:
+        clerks = _open_counters(database, server, tally, counter_count, randomness)
+        click.echo(
+            f"Demo running on {server} with counters {[c.counter for c in clerks]}; Ctrl+C stops."
+        )
+        _simulate(
+            database,
+            visitors,
+            clerks,
+            randomness,
+            per_second=per_hour * speed / 3600,
+            speed=speed,
+            rating_share=rating_share,
+            deadline=time.monotonic() + minutes * 60,
+        )
+    except KeyboardInterrupt:
+        click.echo("Demo stopped.")
+    finally:
+        _revoke_visitors_token(database)
+        database.conn.close()
+    click.echo(
+        f"Demo over: {tally.succeeded('ticket')} tickets issued, {tally.succeeded('next')} called,"
+        f" {tally.succeeded('finish')} served, {tally.succeeded('rating')} rated."
+    )
+    for line in tally.report():
+        click.echo(line)
+
+
+def _open_counters(
+    database: Any, server: str, tally: Tally, count: int, randomness: random.Random
+) -> list[DemoClerk]:
+    """Sign a simulated clerk in at each of the first `count` counters and open it."""
     clerks = []
-    for counter in counters:
+    for counter in [counter for counter in list_counters(database)][:count]:
         username, password = f"demo{counter.number}", f"demo-{randomness.getrandbits(64):x}"
         _ensure_clerk(database, username, password)
-        clerk = DemoClerk(server.rstrip("/"), counter.number)
-        status, answer = clerk.send(
-            "POST", "/api/session", {"username": username, "password": password}
+        clerk = DemoClerk(DemoClient(server, tally), counter.number)
+        status, answer = clerk.client.send(
+            "sign-in", "POST", "/api/session", {"username": username, "password": password}
         )
         if status != 200:
             raise click.ClickException(f"Cannot sign in at {server}: {status} {answer}")
-        clerk.csrf = answer["csrf_token"]
-        status, answer = clerk.send("POST", f"/api/counters/{counter.number}/open")
+        clerk.client.csrf = answer["csrf_token"]
+        status, answer = clerk.act("open")
         if status == 200:
             clerks.append(clerk)
         else:
-            click.echo(f"counter {counter.number}: {answer.get('message')}")
-    # Visitors come for every service; the opened counters serve theirs, the rest just wait.
+            click.echo(f"counter {counter.number}: {(answer or {}).get('message')}")
+    return clerks
+
+
+def _simulate(
+    database: Any,
+    visitors: DemoClient,
+    clerks: list[DemoClerk],
+    randomness: random.Random,
+    *,
+    per_second: float,
+    speed: float,
+    rating_share: float,
+    deadline: float,
+) -> None:
+    """Visitors come for every service; the opened counters serve theirs, the rest just wait."""
     services = [service.code for service in list_services(database) if service.enabled]
     priorities = [None] * 8 + ["elderly", "disabled", "pregnant"]
-    deadline = time.monotonic() + minutes * 60
     next_visitor = time.monotonic()
-    click.echo(
-        f"Demo running on {server} with counters {[c.counter for c in clerks]}; Ctrl+C stops."
-    )
-    issued = 0
     while time.monotonic() < deadline:
         moment = time.monotonic()
         if moment >= next_visitor and services:
-            status, answer = clerks[0].send(
+            visitors.send(
+                "ticket",
                 "POST",
                 "/api/tickets",
                 {
@@ -135,26 +272,26 @@ def demo(
                     "priority": randomness.choice(priorities),
                 },
             )
-            issued += status == 201
-            next_visitor = moment + randomness.expovariate(per_hour / 3600 * speed)
+            next_visitor = moment + randomness.expovariate(per_second)
         for clerk in clerks:
             if moment < clerk.busy_until:
                 continue
-            status, answer = clerk.send("GET", f"/api/counters/{clerk.counter}")
+            status, answer = clerk.act("look", "GET")
             ticket = answer.get("ticket") if status == 200 else None
             if ticket is None:
-                clerk.send("POST", f"/api/counters/{clerk.counter}/next")
+                clerk.act("next")
                 clerk.busy_until = moment + 20 / speed
             elif ticket["status"] == "called":
-                action = "no-show" if randomness.random() < 0.08 else "start"
-                clerk.send("POST", f"/api/counters/{clerk.counter}/{action}")
+                clerk.act("no-show" if randomness.random() < 0.08 else "start")
                 clerk.busy_until = moment + randomness.uniform(180, 600) / speed
             else:
-                status, answer = clerk.send("POST", f"/api/counters/{clerk.counter}/finish")
+                status, answer = clerk.act("finish")
                 if status == 200 and randomness.random() < rating_share:
                     score = randomness.choice(SCORES)
-                    clerk.send(
-                        "POST", "/api/ratings", {"ticket": answer["ticket"]["id"], "score": score}
+                    visitors.send(
+                        "rating",
+                        "POST",
+                        "/api/ratings",
+                        {"ticket": answer["ticket"]["id"], "score": score},
                     )
         time.sleep(0.2)
-    click.echo(f"Demo over: {issued} tickets issued.")
