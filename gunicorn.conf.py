@@ -7,6 +7,7 @@ otherwise hold a restart for 30 s.
 """
 
 import os
+from typing import Any
 
 bind = f"{os.environ.get('QMS_HOST', '0.0.0.0')}:{os.environ.get('QMS_PORT', '8000')}"
 workers = 1
@@ -17,3 +18,11 @@ timeout = 60
 control_socket_disable = True
 accesslog = os.environ.get("QMS_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Ready the app as the worker starts, before any request: the schema, the instance secret,
+    and at the very first start the admin account, whose password is printed here, once."""
+    from server import prepare
+
+    prepare(worker.wsgi)

@@ -2,13 +2,19 @@
 `python server.py` to run it on one machine.
 
 Configuration is layered: DEFAULTS, then `instance/config.py`, then `QMS_<KEY>` environment
-variables, then the test mapping. Nothing is built at import time.
+variables, then the test mapping. Nothing is built at import time, and building the app writes
+nothing: the Flask command line builds it for every command, `--help` included. The writes a
+server needs (the instance secret, the schema, the first admin) are `prepare(app)`, called when
+serving starts: by gunicorn's worker (gunicorn.conf.py), by `python server.py`, and otherwise
+before the first request.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +43,10 @@ DEFAULTS: dict[str, Any] = {
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: config layers, database, realtime, adapters, blueprints, commands."""
+    """Build the app: config layers, database, realtime, adapters, blueprints, commands.
+
+    Test apps (`TESTING`) are prepared at once, since their tests fill the database next.
+    """
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder="static")
     load_config(app, test_config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -47,7 +56,44 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_security(app)
     register_blueprints(app)
     register_commands(app)
+    app.wsgi_app = _PreparedFirst(app, app.wsgi_app)  # type: ignore[method-assign]
+    if app.testing:
+        prepare(app)
     return app
+
+
+PREPARED = "qms.prepared"
+_preparing = threading.Lock()
+
+
+def prepare(app: Flask) -> Flask:
+    """Make the app ready to serve, once: the instance secret, the schema, the first admin."""
+    if app.extensions.get(PREPARED):
+        return app
+    from db.first_admin import init_first_admin
+    from db.web import migrate_database
+
+    with _preparing:
+        if not app.extensions.get(PREPARED):
+            if not app.config.get("SECRET_KEY"):
+                app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+            migrate_database(app)
+            init_first_admin(app)
+            app.extensions[PREPARED] = True
+    return app
+
+
+class _PreparedFirst:
+    """Prepares the app before the first request, for a server started without the hook."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if not self.app.extensions.get(PREPARED):
+            prepare(self.app)
+        return self.wsgi_app(environ, start_response)
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -61,26 +107,36 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     database = Path(app.config["DATABASE"])
     if not database.is_absolute():
         app.config["DATABASE"] = str(ROOT / database)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if not app.config.get("SECRET_KEY"):  # made by prepare() when missing
+        app.config["SECRET_KEY"] = _read_instance_secret(Path(app.instance_path))
+
+
+def _read_instance_secret(instance: Path) -> str | None:
+    path = instance / "secret_key"
+    return path.read_text().strip() if path.exists() else None
 
 
 def _instance_secret(instance: Path) -> str:
     """A secret key kept in instance/ so sessions survive restarts and agree across workers."""
     path = instance / "secret_key"
-    if not path.exists():
+    if not path.exists():  # written aside, then linked: workers starting at once agree on one
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = instance / f"secret_key.{os.getpid()}.{threading.get_ident()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
 def register_database(app: Flask) -> None:
-    from db.first_admin import init_first_admin
     from db.web import init_app
 
     init_app(app)
-    init_first_admin(app)
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -138,7 +194,7 @@ def _home() -> Any:
 
 
 def register_commands(app: Flask) -> None:
-    from db.commands import register
+    from cli import register
 
     register(app)
 
@@ -146,7 +202,7 @@ def register_commands(app: Flask) -> None:
 if __name__ == "__main__":
     import realtime
 
-    application = create_app()
+    application = prepare(create_app())
     realtime.socketio.run(
         application,
         host=application.config["HOST"],

@@ -1,4 +1,8 @@
-"""The `flask --app server ...` commands an operator runs (design.md section 7)."""
+"""The database's `flask --app server ...` commands an operator runs (design.md section 7).
+
+Registered by cli.py. Each opens the center's database only when it runs (never for `--help`),
+and creates or upgrades its schema first, as the server does when it starts.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+import sqlite_utils
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.center import load_center
 from core.errors import QueueError
 from core.users import create_token, create_user, set_password
 from db import connect, migrate
+
+
+def _database() -> sqlite_utils.Database:
+    """The center's database, its schema created or upgraded."""
+    database = connect(current_app.config["DATABASE"])
+    migrate(database)
+    return database
 
 
 @click.command("init-db")
@@ -40,8 +52,7 @@ def load_config(center_file: Path) -> None:
         data = tomllib.loads(center_file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise click.ClickException(f"{center_file}: not valid TOML: {error}") from error
-    database = connect(current_app.config["DATABASE"])
-    migrate(database)
+    database = _database()
     try:
         counts = load_center(
             database,
@@ -64,8 +75,7 @@ def load_config(center_file: Path) -> None:
 @with_appcontext
 def create_user_command(username: str, role: str, password: str) -> None:
     """Add a staff account."""
-    database = connect(current_app.config["DATABASE"])
-    migrate(database)
+    database = _database()
     try:
         create_user(database, username, role=role, password=password, now=datetime.now(UTC))
     except QueueError as error:
@@ -79,7 +89,7 @@ def create_user_command(username: str, role: str, password: str) -> None:
 @with_appcontext
 def set_password_command(username: str, password: str) -> None:
     """Set a staff account's password (the first admin's, a forgotten one); signs it out."""
-    database = connect(current_app.config["DATABASE"])
+    database = _database()
     try:
         set_password(database, username, password)
     except QueueError as error:
@@ -93,8 +103,7 @@ def set_password_command(username: str, password: str) -> None:
 @with_appcontext
 def create_token_command(name: str, role: str) -> None:
     """Make a bearer token for a program (call button, dossier system); shown once."""
-    database = connect(current_app.config["DATABASE"])
-    migrate(database)
+    database = _database()
     try:
         token = create_token(database, name, role=role, now=datetime.now(UTC))
     except QueueError as error:
@@ -109,6 +118,8 @@ def backup(target: Path) -> None:
     """Copy the live database to FILE, consistently, while the server runs."""
     if target.exists():
         raise click.ClickException(f"{target} exists; choose a new file name.")
+    if not Path(current_app.config["DATABASE"]).exists():
+        raise click.ClickException(f"No database at {current_app.config['DATABASE']}.")
     target.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(current_app.config["DATABASE"])
     destination = sqlite3.connect(target)
@@ -117,24 +128,3 @@ def backup(target: Path) -> None:
     destination.close()
     source.close()
     click.echo(f"Backed up {current_app.config['DATABASE']} to {target}.")
-
-
-def register(app: Flask) -> None:
-    from db.demo import demo
-    from db.export import export_config
-    from display.commands import build_voice
-    from kiosk.commands import print_sample
-
-    for command in (
-        init_db,
-        load_config,
-        create_user_command,
-        set_password_command,
-        create_token_command,
-        backup,
-        export_config,
-        demo,
-        print_sample,
-        build_voice,
-    ):
-        app.cli.add_command(command)

@@ -74,7 +74,9 @@ def ensure_first_admin(db: Database, *, password: str | None, now: datetime) -> 
 
 
 def init_first_admin(app: Flask, stream: TextIO | None = None) -> None:
-    """At start: make the first admin if the database has none, and say so once."""
+    """When the server is prepared to serve (server.prepare, never when the app is only built,
+    as for a command's `--help`): make the first admin if the database has none, and say so once.
+    """
     if not app.config.get("FIRST_ADMIN", not app.testing):
         return
     given = os.environ.get("QMS_ADMIN_PASSWORD") or app.config.get("ADMIN_PASSWORD")

@@ -1,6 +1,7 @@
 """The database inside the web app: one pooled connection per request, and the app's clock.
 
-The schema is migrated when the app starts, so a fresh install needs no separate step.
+Building the app opens nothing; the schema is created or upgraded when the server is prepared to
+serve (server.prepare), so a fresh install needs no separate step and `--help` writes no file.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ def init_app(app: Flask) -> None:
     pool = ConnectionPool(app.config["DATABASE"])
     app.extensions[POOL] = pool
     app.extensions.setdefault(CLOCK, lambda: datetime.now(UTC))
+    app.teardown_appcontext(release_db)
+
+
+def migrate_database(app: Flask) -> list[str]:
+    """Create or upgrade the app's database schema; return the migrations applied."""
+    pool = app.extensions[POOL]
     database = pool.acquire()
     try:
-        migrate(database)
+        return migrate(database)
     finally:
         pool.release(database)
-    app.teardown_appcontext(release_db)
 
 
 def get_db() -> sqlite_utils.Database:

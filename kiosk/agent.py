@@ -1,5 +1,9 @@
 """The print agent: runs on a kiosk PC whose printer hangs on USB or a serial cable while the
-server runs elsewhere (`flask --app server print-agent --server URL --kiosk ID --printer URL`).
+server runs elsewhere: `python -m kiosk.agent --server URL --kiosk ID --printer URL --token T`.
+
+It is a program of its own: it never builds the server's app, so a kiosk PC gets no database, no
+instance secret and no admin account. The same click command is also registered by cli.py as
+`flask --app server print-agent ...`; building the app there writes nothing either (server.py).
 
 It joins /kiosk as that kiosk's agent, receives each ticket's ESC/POS job as it is issued (the
 server renders it once), prints it, and reports the outcome over HTTP, since the socket only
@@ -117,3 +121,7 @@ def print_agent(server: str, kiosk: str, printer: str, token: str, timeout: floa
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--printer") from error
     agent.run()
+
+
+if __name__ == "__main__":
+    print_agent()

@@ -21,13 +21,20 @@ def no_admin_password_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("QMS_ADMIN_PASSWORD", raising=False)
 
 
-def start(database_path: Any, **config: Any) -> Any:
-    """Start the server's app the way gunicorn does (no TESTING shortcut)."""
+def build(database_path: Any, **config: Any) -> Any:
+    """Build the server's app as gunicorn and the command line do (no TESTING shortcut)."""
     from server import create_app
 
     return create_app(
         {"DATABASE": str(database_path), "SECRET_KEY": "s", "TICKET_RATE_LIMIT": "off", **config}
     )
+
+
+def start(database_path: Any, **config: Any) -> Any:
+    """Start the server's app the way gunicorn's worker does: built, then prepared to serve."""
+    from server import prepare
+
+    return prepare(build(database_path, **config))
 
 
 def sign_in_as_admin(app: Any, password: str) -> Any:
@@ -49,6 +56,41 @@ def test_the_first_start_makes_admin_and_prints_its_password_once(
     assert passwords[0] not in output.err + output.out
     assert "admin" not in output.err
     assert sign_in_as_admin(again, passwords[0]).status_code == 200
+
+
+def test_building_the_app_makes_no_admin_and_no_database(
+    database_path: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    build(database_path)  # what `flask --app server <command> --help` does
+    assert not database_path.exists()
+    assert "First start" not in capfd.readouterr().err
+
+
+def test_a_server_started_without_the_hook_makes_admin_before_its_first_answer(
+    database_path: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    app = build(database_path)
+    assert app.test_client().get("/healthz").json == {"status": "ok"}
+    passwords = PRINTED.findall(capfd.readouterr().err)
+    assert len(passwords) == 1
+    assert sign_in_as_admin(app, passwords[0]).status_code == 200
+
+
+def test_gunicorns_worker_makes_admin_as_it_starts(
+    database_path: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    hooks = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    worker = SimpleNamespace(wsgi=build(database_path))
+    hooks["post_worker_init"](worker)
+    passwords = PRINTED.findall(capfd.readouterr().err)
+    assert len(passwords) == 1
+    assert sign_in_as_admin(worker.wsgi, passwords[0]).status_code == 200
+    hooks["post_worker_init"](SimpleNamespace(wsgi=build(database_path)))  # a second worker
+    assert not PRINTED.findall(capfd.readouterr().err)
 
 
 def test_no_default_password_opens_the_first_admin(database_path: Any) -> None:
