@@ -317,8 +317,6 @@ def test_every_key_documented_is_read_by_the_loader(tmp_path: Path) -> None:
 # --- docs/commands.md ---------------------------------------------------------------------------
 
 COMMAND_HEADING = re.compile(r"^## `([a-z][a-z-]*)`", re.MULTILINE)
-# Documented before the code registers it: another change makes `print-agent` a command.
-NOT_YET_REGISTERED = {"print-agent"}
 
 
 def registered_commands(app: Any) -> dict[str, Any]:
@@ -349,16 +347,7 @@ def test_every_command_is_in_the_commands_reference(app: Any) -> None:
     assert not missing, f"commands missing from docs/commands.md: {missing}"
 
 
-def _documented_command(name: str) -> Any:
-    if name in NOT_YET_REGISTERED:
-        reason = f"`{name}` is documented (README, design.md section 6) before it is registered"
-        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=reason))
-    return name
-
-
-@pytest.mark.parametrize(
-    "name", [_documented_command(name) for name in COMMAND_HEADING.findall(read("commands.md"))]
-)
+@pytest.mark.parametrize("name", COMMAND_HEADING.findall(read("commands.md")))
 def test_every_command_the_commands_reference_describes_exists(app: Any, name: str) -> None:
     assert name in registered_commands(app), f"docs/commands.md describes no command {name!r}"
 
