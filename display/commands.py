@@ -1,7 +1,8 @@
 """The `build-voice` command: regenerate the committed clip bank after a change of wording.
 
-Registered by the app with `app.cli.add_command(build_voice)`; it needs no app context, so it
-also runs as `python -m display.commands` on a machine where the server is not set up.
+Registered with the others by cli.py; it needs no app context, so it also runs as
+`python -m display.commands` on a machine where the server is not set up (all but `--services`,
+which reads the center's services from its database).
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ def service_texts(lang: str) -> dict[str, str]:
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
     except NoAppException as error:
         raise click.UsageError("--services reads the center: run `flask --app server`.") from error
+    if not Path(app.config["DATABASE"]).exists():
+        raise click.UsageError(
+            f"--services reads the center, and {app.config['DATABASE']} is missing."
+        )
     database = connect(app.config["DATABASE"])
     try:
         return {

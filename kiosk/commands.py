@@ -2,8 +2,7 @@
 
 Installers use it at a new kiosk to see that the printer URL works and that Vietnamese prints
 right, before any visitor takes a ticket. It needs no database and no running server, so it is a
-plain click command that the app registers with `app.cli.add_command(print_sample)` and that also
-works on its own.
+plain click command, registered with the others by cli.py, that also works on its own.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ own printer (a fake network printer here) and reports back; without an agent the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -15,7 +18,7 @@ import pytest
 from kiosk.agent import PrintAgent
 from tests.escpos_raster import decode_raster
 from tests.printer_fake import FakeNetworkPrinter
-from tests.servers import flask_command, gunicorn
+from tests.servers import ROOT, flask_command, gunicorn
 
 AGENT_CENTER = """
 [center]
@@ -87,6 +90,46 @@ def test_the_agent_prints_its_kiosks_tickets_and_reports_back(tmp_path: Path) ->
         ticket = decode_raster(jobs[0])
         assert ticket.width == 576 and ticket.height > 500
         assert (answer["id"], "k1", "agent:", 1) in print_jobs(database, 1)
+
+
+@pytest.mark.slow
+def test_the_agent_program_prints_on_a_pc_without_the_server(tmp_path: Path) -> None:
+    """`python -m kiosk.agent`, run as on a kiosk PC: an empty folder, no QMS_DATABASE."""
+    database = tmp_path / "server" / "qms.db"
+    database.parent.mkdir()
+    center = tmp_path / "center.toml"
+    center.write_text(AGENT_CENTER)
+    flask_command(database, "load-config", str(center))
+    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    kiosk_pc = tmp_path / "kiosk-pc"
+    kiosk_pc.mkdir()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QMS_")}
+    environment["PYTHONPATH"] = str(ROOT)
+    with gunicorn(database, tmp_path / "gunicorn.log") as base, FakeNetworkPrinter() as printer:
+        command = ["-m", "kiosk.agent", "--server", base, "--kiosk", "k1", "--printer"]
+        with (tmp_path / "agent.log").open("w") as log:
+            agent = subprocess.Popen(
+                [sys.executable, *command, printer.url, "--token", token],
+                cwd=kiosk_pc,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            deadline = time.monotonic() + 20
+            answer = issue(base)
+            while answer["print"]["status"] != "sent" and time.monotonic() < deadline:
+                time.sleep(0.2)  # issued before the agent joined: on screen only
+                answer = issue(base)
+            assert answer["print"] == {"status": "sent", "reason": None}, (
+                tmp_path / "agent.log"
+            ).read_text()
+            jobs = printer.wait_for_jobs(1, timeout_s=10)
+        finally:
+            agent.terminate()
+            agent.wait(timeout=10)
+    assert decode_raster(jobs[0]).width == 576
+    assert list(kiosk_pc.iterdir()) == []  # no database, no secret, nothing on the kiosk PC
 
 
 def test_an_agent_without_a_valid_token_is_refused(tmp_path: Path) -> None:
