@@ -1,323 +1,206 @@
-/* The administration pages' shared script.
+/* The administration pages' shared script: it wires what the pages declare in their HTML.
  *
- * The server renders each page with its data; this script sends the changes to /api/admin
- * (JSON, the session cookie and the X-CSRF-Token header, which GET /api/session gives again
- * after a reload) and reloads the page on success, so what is shown is always what is stored.
- * Pages declare what to do in their HTML, the script does the rest:
+ * The server renders each page with its data; changes go to /api/admin (page.js: JSON, the
+ * session cookie and the X-CSRF-Token header) and the page reloads on success, so what is shown
+ * is always what is stored. Pages declare what to do in their HTML, this script does the rest:
  *   - <form class="edit-form" data-method data-url>: saved as JSON from its named fields;
  *   - <dialog data-create-url data-update-url data-items data-key>, opened by buttons with
  *     data-open (and data-edit="<key>" to edit an item of the JSON block data-items names);
  *   - buttons with data-action-url (data-action-method, data-action-body, data-confirm);
  *   - fields with data-type="int", data-create-only; widgets (data-widget) that page scripts
- *     register in Admin.widgets with read(element) and write(element, value).
+ *     register in page.js's `widgets` with read(element) and write(element, value).
  * Every word shown comes from #admin-strings.
  */
-(function () {
-  "use strict";
 
-  const body = document.body;
-  const $ = (id) => document.getElementById(id);
-  const readJson = (id) => JSON.parse($(id).textContent);
-  const strings = readJson("admin-strings");
-  const FLASH_KEY = "qms.admin.flash";
-  const TOAST_MS = 4000;
-  const widgets = {};
-  let csrf = null;
+import { api as request, useCsrfToken } from "../../static/js/api.js";
+import { $, fill, readJson } from "../../static/js/dom.js";
+import { api, describe, done, send, showError, showFlash, strings, toast, widgets } from "./page.js";
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, (mark, key) => (key in values ? String(values[key]) : mark));
-  }
+const body = document.body;
 
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
+// ---------- forms ----------
+
+function plainFields(form) {
+  return Array.from(form.querySelectorAll("[name]")).filter(
+    (element) => !element.closest("[data-widget]") && !element.hasAttribute("data-ignore")
+  );
+}
+
+function readForm(form, mode) {
+  const data = {};
+  plainFields(form).forEach((element) => {
+    if (mode === "update" && element.hasAttribute("data-create-only")) return;
+    if (element.type === "radio") {
+      if (element.checked) data[element.name] = element.value;
+    } else if (element.type === "checkbox") {
+      data[element.name] = element.checked;
+    } else if (element.dataset.type === "int") {
+      data[element.name] = element.value.trim() === "" ? null : Number(element.value);
+    } else {
+      data[element.name] = element.value.trim();
     }
+  });
+  form.querySelectorAll("[data-widget]").forEach((element) => {
+    data[element.dataset.name] = widgets[element.dataset.widget].read(element);
+  });
+  return data;
+}
+
+function writeForm(form, item) {
+  plainFields(form).forEach((element) => {
+    if (!(element.name in item)) return;
+    const value = item[element.name];
+    if (element.type === "radio") element.checked = String(value) === element.value;
+    else if (element.type === "checkbox") element.checked = Boolean(value);
+    else element.value = value === null || value === undefined ? "" : value;
+  });
+  form.querySelectorAll("[data-widget]").forEach((element) => {
+    widgets[element.dataset.widget].write(element, item[element.dataset.name], item);
+  });
+}
+
+function submitForm(form) {
+  const dialog = form.closest("dialog");
+  let payload;
+  try {
+    payload = readForm(form, dialog ? dialog.dataset.mode : "update");
+  } catch (error) {
+    showError(form, error);
+    return;
   }
+  if (!dialog) return send(form, form.dataset.method || "PUT", form.dataset.url, payload);
+  const create = dialog.dataset.mode === "create";
+  const url = create ? dialog.dataset.createUrl : dialog.dataset.updateUrl.replace("KEY", encodeURIComponent(dialog.dataset.key));
+  const method = create ? "POST" : dialog.dataset.updateMethod || "PUT";
+  return send(form, method, url, payload);
+}
 
-  /* A mistake found in the page before anything is sent; its message is already in words. */
-  class FormError extends Error {}
+// ---------- dialogs ----------
 
-  async function request(method, url, payload) {
-    const headers = { Accept: "application/json" };
-    if (payload !== undefined) headers["Content-Type"] = "application/json";
-    if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
-    let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        credentials: "same-origin",
-        body: payload === undefined ? undefined : JSON.stringify(payload),
-      });
-    } catch (_error) {
-      throw new ApiError(0, "network", "");
-    }
-    if (response.status === 204) return null;
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (_error) {
-      data = null;
-    }
-    if (!response.ok) {
-      throw new ApiError(response.status, (data && data.error) || "server", (data && data.message) || response.statusText);
-    }
-    return data;
-  }
+function openDialog(dialog, key) {
+  const form = dialog.querySelector("form");
+  const mode = key === undefined ? "create" : "update";
+  const item = key === undefined ? {} : readJson(dialog.dataset.items)[key];
+  form.reset();
+  form.querySelectorAll('[name="password"]').forEach((input) => { input.type = "password"; });
+  showError(form, null);
+  dialog.dataset.mode = mode;
+  dialog.dataset.key = key === undefined ? "" : key;
+  const title = dialog.querySelector("h2");
+  const template = title.dataset[mode === "create" ? "titleAdd" : "titleEdit"] || "";
+  title.textContent = fill(template, { key: key === undefined ? "" : key });
+  form.querySelectorAll("[data-create-only]").forEach((element) => { element.disabled = mode === "update"; });
+  form.querySelectorAll("[data-create-only-field]").forEach((element) => { element.hidden = mode === "update"; });
+  const submit = form.querySelector('[type="submit"]');
+  if (submit) submit.disabled = false;
+  writeForm(form, item);
+  dialog.showModal();
+  const first = form.querySelector("input:not([disabled]):not([type=hidden]):not([type=radio]):not([type=checkbox]), select");
+  if (first) first.focus();
+}
 
-  async function api(method, url, payload) {
-    if (method !== "GET" && !csrf) {
-      const answer = await request("GET", body.dataset.sessionUrl);
-      csrf = answer.csrf_token;
-    }
-    return request(method, url, payload);
-  }
+let pendingAction = null;
 
-  function describe(error) {
-    if (error instanceof FormError) return error.message;
-    const template = strings.errors[error.code];
-    if (template) return fill(template, { detail: error.message });
-    return error.message ? error.message : fill(strings.errors.server, { detail: error.status });
-  }
+function confirmAction(button) {
+  const dialog = $("confirm-dialog");
+  const form = $("confirm-form");
+  const removing = button.dataset.actionMethod === "DELETE";
+  form.reset();
+  showError(form, null);
+  $("confirm-title").textContent = removing ? fill(strings.confirmRemove, { name: button.dataset.confirm }) : button.dataset.confirm;
+  $("confirm-text").textContent = button.dataset.confirmText || (removing ? strings.confirmRemoveText : "");
+  $("confirm-submit").textContent = button.dataset.confirmButton || (removing ? strings.remove : $("confirm-submit").dataset.label);
+  $("confirm-submit").disabled = false;
+  pendingAction = button;
+  dialog.showModal();
+}
 
-  // ---------- messages ----------
-
-  let toastTimer = null;
-
-  function toast(text, kind) {
-    const element = $("toast");
-    clearTimeout(toastTimer);
-    element.textContent = text;
-    element.dataset.kind = kind || "success";
-    element.hidden = false;
-    toastTimer = setTimeout(() => { element.hidden = true; }, TOAST_MS);
-  }
-
-  function showError(form, error) {
-    const line = form.querySelector(".form-error");
-    if (error && (error.code === "unauthorized" || error.code === "csrf")) {
-      done(strings.errors.unauthorized, "error");
-      return;
-    }
-    if (!line) return toast(describe(error), "error");
-    line.textContent = error ? describe(error) : "";
-    line.hidden = !error;
-  }
-
-  function done(message, kind) {
-    sessionStorage.setItem(FLASH_KEY, JSON.stringify({ message, kind: kind || "success" }));
-    window.location.reload();
-  }
-
-  function showFlash() {
-    const stored = sessionStorage.getItem(FLASH_KEY);
-    if (!stored) return;
-    sessionStorage.removeItem(FLASH_KEY);
-    const flash = JSON.parse(stored);
-    toast(flash.message, flash.kind);
-  }
-
-  // ---------- forms ----------
-
-  function plainFields(form) {
-    return Array.from(form.querySelectorAll("[name]")).filter(
-      (element) => !element.closest("[data-widget]") && !element.hasAttribute("data-ignore")
-    );
-  }
-
-  function readForm(form, mode) {
-    const data = {};
-    plainFields(form).forEach((element) => {
-      if (mode === "update" && element.hasAttribute("data-create-only")) return;
-      if (element.type === "radio") {
-        if (element.checked) data[element.name] = element.value;
-      } else if (element.type === "checkbox") {
-        data[element.name] = element.checked;
-      } else if (element.dataset.type === "int") {
-        data[element.name] = element.value.trim() === "" ? null : Number(element.value);
-      } else {
-        data[element.name] = element.value.trim();
-      }
-    });
-    form.querySelectorAll("[data-widget]").forEach((element) => {
-      data[element.dataset.name] = widgets[element.dataset.widget].read(element);
-    });
-    return data;
-  }
-
-  function writeForm(form, item) {
-    plainFields(form).forEach((element) => {
-      if (!(element.name in item)) return;
-      const value = item[element.name];
-      if (element.type === "radio") element.checked = String(value) === element.value;
-      else if (element.type === "checkbox") element.checked = Boolean(value);
-      else element.value = value === null || value === undefined ? "" : value;
-    });
-    form.querySelectorAll("[data-widget]").forEach((element) => {
-      widgets[element.dataset.widget].write(element, item[element.dataset.name], item);
-    });
-  }
-
-  async function send(form, method, url, payload, message) {
-    const button = form.querySelector('[type="submit"]');
-    showError(form, null);
-    if (button) button.disabled = true;
-    try {
-      await api(method, url, payload);
-      done(message || strings.saved);
-    } catch (error) {
-      showError(form, error);
-      if (button) button.disabled = false;
-    }
-  }
-
-  function submitForm(form) {
-    const dialog = form.closest("dialog");
-    let payload;
-    try {
-      payload = readForm(form, dialog ? dialog.dataset.mode : "update");
-    } catch (error) {
-      showError(form, error);
-      return;
-    }
-    if (!dialog) return send(form, form.dataset.method || "PUT", form.dataset.url, payload);
-    const create = dialog.dataset.mode === "create";
-    const url = create ? dialog.dataset.createUrl : dialog.dataset.updateUrl.replace("KEY", encodeURIComponent(dialog.dataset.key));
-    const method = create ? "POST" : dialog.dataset.updateMethod || "PUT";
-    return send(form, method, url, payload);
-  }
-
-  // ---------- dialogs ----------
-
-  function openDialog(dialog, key) {
-    const form = dialog.querySelector("form");
-    const mode = key === undefined ? "create" : "update";
-    const item = key === undefined ? {} : readJson(dialog.dataset.items)[key];
-    form.reset();
-    form.querySelectorAll('[name="password"]').forEach((input) => { input.type = "password"; });
-    showError(form, null);
-    dialog.dataset.mode = mode;
-    dialog.dataset.key = key === undefined ? "" : key;
-    const title = dialog.querySelector("h2");
-    const template = title.dataset[mode === "create" ? "titleAdd" : "titleEdit"] || "";
-    title.textContent = fill(template, { key: key === undefined ? "" : key });
-    form.querySelectorAll("[data-create-only]").forEach((element) => { element.disabled = mode === "update"; });
-    form.querySelectorAll("[data-create-only-field]").forEach((element) => { element.hidden = mode === "update"; });
-    const submit = form.querySelector('[type="submit"]');
-    if (submit) submit.disabled = false;
-    writeForm(form, item);
-    dialog.showModal();
-    const first = form.querySelector("input:not([disabled]):not([type=hidden]):not([type=radio]):not([type=checkbox]), select");
-    if (first) first.focus();
-  }
-
-  let pendingAction = null;
-
-  function confirmAction(button) {
-    const dialog = $("confirm-dialog");
-    const form = $("confirm-form");
-    const removing = button.dataset.actionMethod === "DELETE";
-    form.reset();
-    showError(form, null);
-    $("confirm-title").textContent = removing ? fill(strings.confirmRemove, { name: button.dataset.confirm }) : button.dataset.confirm;
-    $("confirm-text").textContent = button.dataset.confirmText || (removing ? strings.confirmRemoveText : "");
-    $("confirm-submit").textContent = button.dataset.confirmButton || (removing ? strings.remove : $("confirm-submit").dataset.label);
-    $("confirm-submit").disabled = false;
-    pendingAction = button;
-    dialog.showModal();
-  }
-
-  function runAction(button, form, reason) {
-    const method = button.dataset.actionMethod || "PUT";
-    const payload = Object.assign(JSON.parse(button.dataset.actionBody || "{}"), reason ? { reason } : {});
-    const message = method === "DELETE" ? strings.removed : strings.saved;
-    if (form) return send(form, method, button.dataset.actionUrl, payload, message);
-    button.disabled = true;
-    return api(method, button.dataset.actionUrl, payload)
-      .then(() => done(message))
-      .catch((error) => {
-        button.disabled = false;
-        toast(describe(error), "error");
-      });
-  }
-
-  // ---------- signing in and out ----------
-
-  async function signIn(form) {
-    showError(form, null);
-    const button = form.querySelector('[type="submit"]');
-    button.disabled = true;
-    try {
-      const answer = await request("POST", body.dataset.sessionUrl, {
-        username: form.elements.username.value.trim(),
-        password: form.elements.password.value,
-      });
-      csrf = answer.csrf_token;
-      window.location.reload();
-    } catch (error) {
-      if (error.code === "unauthorized") error.code = "unauthorized_sign_in";
-      showError(form, error);
+function runAction(button, form, reason) {
+  const method = button.dataset.actionMethod || "PUT";
+  const payload = Object.assign(JSON.parse(button.dataset.actionBody || "{}"), reason ? { reason } : {});
+  const message = method === "DELETE" ? strings.removed : strings.saved;
+  if (form) return send(form, method, button.dataset.actionUrl, payload, message);
+  button.disabled = true;
+  return api(method, button.dataset.actionUrl, payload)
+    .then(() => done(message))
+    .catch((error) => {
       button.disabled = false;
-    }
-  }
+      toast(describe(error), "error");
+    });
+}
 
-  async function signOut() {
-    try {
-      await api("DELETE", body.dataset.sessionUrl);
-    } catch (_error) {
-      // signed out already, or the server is away: either way show the sign-in form
-    }
+// ---------- signing in and out ----------
+
+async function signIn(form) {
+  showError(form, null);
+  const button = form.querySelector('[type="submit"]');
+  button.disabled = true;
+  try {
+    const answer = await request("POST", body.dataset.sessionUrl, {
+      username: form.elements.username.value.trim(),
+      password: form.elements.password.value,
+    });
+    useCsrfToken(answer.csrf_token);
     window.location.reload();
+  } catch (error) {
+    if (error.code === "unauthorized") error.code = "unauthorized_sign_in";
+    showError(form, error);
+    button.disabled = false;
   }
+}
 
-  function suggestPassword(button) {
-    const input = button.parentElement.querySelector("input");
-    const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    const random = new Uint32Array(12);
-    window.crypto.getRandomValues(random);
-    input.type = "text";
-    input.value = Array.from(random, (n) => alphabet[n % alphabet.length]).join("");
-    input.select();
+async function signOut() {
+  try {
+    await api("DELETE", body.dataset.sessionUrl);
+  } catch (_error) {
+    // signed out already, or the server is away: either way show the sign-in form
   }
+  window.location.reload();
+}
 
-  // ---------- wiring ----------
+function suggestPassword(button) {
+  const input = button.parentElement.querySelector("input");
+  const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const random = new Uint32Array(12);
+  window.crypto.getRandomValues(random);
+  input.type = "text";
+  input.value = Array.from(random, (n) => alphabet[n % alphabet.length]).join("");
+  input.select();
+}
 
-  document.addEventListener("click", (event) => {
-    const target = event.target.closest("button, a");
-    if (!target) return;
-    if (target.dataset.open) {
-      openDialog($(target.dataset.open), target.dataset.edit);
-    } else if (target.hasAttribute("data-dismiss")) {
-      target.closest("dialog").close();
-    } else if (target.dataset.actionUrl) {
-      if (target.dataset.confirm) confirmAction(target);
-      else runAction(target, null, "");
-    } else if (target.id === "sign-out") {
-      signOut();
-    } else if (target.hasAttribute("data-suggest-password")) {
-      suggestPassword(target);
-    }
-  });
+// ---------- wiring ----------
 
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (form.id === "sign-in-form") {
-      event.preventDefault();
-      signIn(form);
-    } else if (form.id === "confirm-form") {
-      event.preventDefault();
-      if (pendingAction) runAction(pendingAction, form, form.elements.reason.value.trim());
-    } else if (form.classList.contains("edit-form")) {
-      event.preventDefault();
-      submitForm(form);
-    }
-  });
+document.addEventListener("click", (event) => {
+  const target = event.target.closest("button, a");
+  if (!target) return;
+  if (target.dataset.open) {
+    openDialog($(target.dataset.open), target.dataset.edit);
+  } else if (target.hasAttribute("data-dismiss")) {
+    target.closest("dialog").close();
+  } else if (target.dataset.actionUrl) {
+    if (target.dataset.confirm) confirmAction(target);
+    else runAction(target, null, "");
+  } else if (target.id === "sign-out") {
+    signOut();
+  } else if (target.hasAttribute("data-suggest-password")) {
+    suggestPassword(target);
+  }
+});
 
-  $("confirm-submit").dataset.label = $("confirm-submit").textContent;
-  showFlash();
-  body.dataset.ready = "true"; // the page's buttons work from now on (tests wait for it)
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.id === "sign-in-form") {
+    event.preventDefault();
+    signIn(form);
+  } else if (form.id === "confirm-form") {
+    event.preventDefault();
+    if (pendingAction) runAction(pendingAction, form, form.elements.reason.value.trim());
+  } else if (form.classList.contains("edit-form")) {
+    event.preventDefault();
+    submitForm(form);
+  }
+});
 
-  window.Admin = { strings, widgets, api, send, done, describe, fill, readJson, showError, toast, FormError };
-})();
+$("confirm-submit").dataset.label = $("confirm-submit").textContent;
+showFlash();
+body.dataset.ready = "true"; // the page's buttons work from now on (tests wait for it)
