@@ -166,6 +166,10 @@ def dispatch(events: Iterable[DomainEvent]) -> None:
     board and services snapshots are asked once for the lot, where the last event asks for them,
     and coalesced (QueuePublisher).
     """
+    from db.web import get_db
+
+    if get_db().conn.in_transaction:  # under gevent an emit there blocks every other request
+        raise RuntimeError("dispatch events after the commit, never inside a transaction")
     planned = [(push, event) for event in events for push in pushes[event.type]]
     asks = [index for index, (push, _) in enumerate(planned) if push is _snapshots]
     for index, (push, event) in enumerate(planned):
