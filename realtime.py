@@ -177,10 +177,6 @@ def dispatch(events: Iterable[DomainEvent]) -> None:
             push(event)
 
 
-# What server.py hands the kiosks' ticket delivery for their printers' reports.
-publish_printer_status = dispatch
-
-
 def _snapshots(_event: DomainEvent) -> None:
     """The queues changed: the board and services snapshots, once per dispatch, last."""
     publish_queues()

@@ -162,7 +162,7 @@ def register_adapters(app: Flask) -> None:
         public_url=app.config["PUBLIC_URL"],
         default_printer=app.config["DEFAULT_PRINTER"],
         timeout_s=float(app.config["PRINT_TIMEOUT_S"]),
-        on_status=realtime.publish_printer_status,
+        on_status=realtime.dispatch,  # printer reports are domain events too
         to_agent=realtime.send_print_job,
     )
     app.extensions["qms.call_audio"] = CallAudio(Path(app.config["SOUNDS_DIR"]))
