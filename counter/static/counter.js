@@ -11,12 +11,14 @@
 import { api, useCsrfToken } from "../../static/js/api.js";
 import { $, fill } from "../../static/js/dom.js";
 import { heldBy, renderCounters } from "./chooser.js";
-import { bindDialogs, dialogOpen, needsDialog, openDialog } from "./dialogs.js";
+import { bindDialogs, needsDialog, openDialog } from "./dialogs.js";
+import { bindShortcuts } from "./keyboard.js";
 import { connectLive, disconnectLive, setLive } from "./live.js";
-import { describe, hideMessage, showMessage } from "./messages.js";
+import { actionDone, describe, hideMessage, showMessage } from "./messages.js";
 import { serviceName, strings } from "./page.js";
 import { prioritise } from "./priority.js";
 import { allowed, refusal, renderButtons, renderQueue, renderTerminal, updateTimer } from "./terminal.js";
+import { showSignIn, showView } from "./views.js";
 
 const body = document.body;
 const sessionUrl = body.dataset.sessionUrl;
@@ -47,26 +49,6 @@ function showError(error, context) {
   }
   const held = state.counter && state.counter.ticket ? state.counter.ticket.label : "";
   showMessage(describe(error, Object.assign({ held }, context)), "error");
-}
-
-// ---------- views ----------
-
-function showView(name) {
-  for (const view of ["sign-in", "choose", "terminal"]) {
-    $(view + "-view").hidden = view !== name;
-  }
-  body.dataset.view = name;
-  $("shift").hidden = name !== "terminal";
-  $("shift-actions").hidden = name === "sign-in";
-  $("close-counter").hidden = name !== "terminal";
-}
-
-function showSignIn(errorText) {
-  showView("sign-in");
-  const error = $("sign-in-error");
-  error.textContent = errorText || "";
-  error.hidden = !errorText;
-  $("username").focus();
 }
 
 // ---------- signing in and out ----------
@@ -212,17 +194,6 @@ async function refreshCounter() {
   }
 }
 
-const SUCCESS = {
-  next: "calledTicket",
-  call: "calledTicket",
-  recall: "recalled",
-  start: "started",
-  finish: "finished",
-  "no-show": "noShow",
-  return: "returned",
-  transfer: "transferred",
-};
-
 /** A supervisor (or another of the clerk's own screens) changed a counter of this clerk's. */
 async function counterChanged(change) {
   if (!state.user || change.by === state.user.username || state.busy) return;
@@ -283,7 +254,7 @@ function afterAction(action, result, payload) {
     const holding = ticket.status === "called" || ticket.status === "serving";
     counter.ticket = holding ? ticket : null;
     const values = { label: ticket.label, service: serviceName(payload.service) };
-    showMessage(fill(strings[SUCCESS[action]], values), "success");
+    showMessage(actionDone(action, values), "success");
   }
 }
 
@@ -295,26 +266,8 @@ function trigger(action) {
 
 // ---------- keyboard ----------
 
-function shortcutButton(key) {
-  for (const button of document.querySelectorAll("#terminal-view [data-keys]")) {
-    if (!button.hidden && button.dataset.keys.split(" ").includes(key)) return button;
-  }
-  return null;
-}
-
-function onKey(event) {
-  if (body.dataset.view !== "terminal" || event.altKey || event.ctrlKey || event.metaKey) return;
-  if (dialogOpen()) return;
-  const target = event.target;
-  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-  const key = event.key === " " ? "space" : event.key.toLowerCase();
-  // a button reached with Tab keeps its own Enter and Space
-  if ((key === "enter" || key === "space") && target.closest && target.closest("button, a")) return;
-  const button = shortcutButton(key);
-  if (!button) return;
-  event.preventDefault();
-  if (event.repeat || state.busy) return;
-  const action = button.dataset.action;
+function shortcut(action) {
+  if (state.busy) return;
   if (can(action)) {
     trigger(action);
   } else {
@@ -350,7 +303,7 @@ function bind() {
     button.addEventListener("mousedown", (event) => event.preventDefault());
   }
   bindDialogs(act);
-  document.addEventListener("keydown", onKey);
+  bindShortcuts(shortcut);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) refreshCounter();
   });

@@ -5,6 +5,19 @@ import { $, fill } from "../../static/js/dom.js";
 import { strings } from "./page.js";
 
 const FADE_MS = 6000;
+
+/* The page's sentence for each action that succeeded on a ticket. */
+const DONE = {
+  next: "calledTicket",
+  call: "calledTicket",
+  recall: "recalled",
+  start: "started",
+  finish: "finished",
+  "no-show": "noShow",
+  return: "returned",
+  transfer: "transferred",
+};
+
 let fadeTimer = null;
 
 /** Show a message; errors (and sticky warnings) stay until replaced or dismissed. */
@@ -50,4 +63,9 @@ export function describe(error, context) {
     default:
       return fill(errors[error.code] || errors.server, values);
   }
+}
+
+/** What the clerk is told after `action` succeeded; values: label, service. */
+export function actionDone(action, values) {
+  return fill(strings[DONE[action]], values);
 }
