@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from harness.server import ROOT, flask_command, gunicorn
+from tests.helpers.devices import ADMIN, CLERK_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,8 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
 ]
-CLERK_PASSWORD = "clerk-password-1"
-ADMIN = "quantri"  # an admin on every module's server, with CLERK_PASSWORD
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -85,25 +82,3 @@ def new_context(browser: object) -> Iterator[object]:
     yield make
     for context in contexts:
         context.close()
-
-
-ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots"
-
-
-def admin_ready(page: Any) -> Any:
-    """Wait until admin.js has wired the page (a click before that would do nothing)."""
-    from playwright.sync_api import expect
-
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    return page
-
-
-def sign_in_admin(page: Any, username: str = ADMIN, password: str = CLERK_PASSWORD) -> Any:
-    """Sign in on the form an admin page shows at its own address; answer the page, ready."""
-    from playwright.sync_api import expect
-
-    admin_ready(page).get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.locator(".who-name")).to_have_text(username)
-    return admin_ready(page)

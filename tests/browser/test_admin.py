@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ADMIN, ARTIFACTS, admin_ready, sign_in_admin
+from tests.helpers.devices import ADMIN, ARTIFACTS, admin_ready, sign_in_admin
 
 SUPERVISOR = "boss"
 SHOTS = Path("/tmp/admin-shots")

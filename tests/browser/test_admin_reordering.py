@@ -9,8 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import admin_ready, sign_in_admin
-from tests.browser.test_csp import VIOLATIONS
+from tests.helpers.devices import VIOLATIONS, admin_ready, sign_in_admin
 
 
 def signed_in_admin(new_context: Any, server: str) -> Page:

@@ -8,14 +8,9 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, admin_ready, sign_in_admin
+from tests.helpers.devices import admin_ready, shot, sign_in_admin
 
 NAME = "call-button-1"
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"admin-tokens-{name}.png"), full_page=True)
 
 
 def open_tokens_page(new_context: Any, server: str) -> Page:
@@ -55,7 +50,7 @@ def test_an_admin_makes_a_token_sees_it_once_and_revokes_it(new_context: Any, se
     made.get_by_role("button", name="Sao chép").first.click()
     expect(page.locator("#token-copied")).to_have_text("Đã sao chép.")
     assert page.evaluate("navigator.clipboard.readText()") == secret
-    shot(page, "made")
+    shot(page, "admin-tokens-made", full_page=True)
 
     counters = program.get(server + "/api/counters", headers=bearer(secret))
     assert counters.status == 200 and counters.json()[0]["number"] == 1
@@ -76,7 +71,7 @@ def test_an_admin_makes_a_token_sees_it_once_and_revokes_it(new_context: Any, se
 
     row.get_by_role("button", name="Thu hồi").click()
     expect(page.locator("#confirm-title")).to_have_text(f"Thu hồi mã truy cập {NAME}?")
-    shot(page, "revoke")
+    shot(page, "admin-tokens-revoke", full_page=True)
     page.locator("#confirm-dialog").get_by_role("button", name="Thu hồi").click()
     expect(page.locator("#toast")).to_have_text("Đã xóa.")
     expect(row).to_have_count(0)

@@ -13,37 +13,18 @@ from typing import Any
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import ARTIFACTS, CLERK_PASSWORD
+from tests.helpers.devices import (
+    CALL_TIMEOUT_MS,
+    Clerk,
+    issue_ticket,
+    open_display,
+    shot,
+    sign_in_at_counter,
+    waiting,
+)
 
-CALL_TIMEOUT_MS = 10_000
 # A real announcement (chime + the label twice) lasts about 12 s.
 REAL_AUDIO_TIMEOUT_MS = 40_000
-
-# Counts every media element that is playing, whatever the page does to play them.
-AUDIO_PROBE = """
-window.audioProbe = {active: 0, maxActive: 0, started: []};
-const originalPlay = HTMLMediaElement.prototype.play;
-HTMLMediaElement.prototype.play = function () {
-  if (!this.probed) {
-    this.probed = true;
-    this.addEventListener("playing", () => {
-      if (this.sounding) return;
-      this.sounding = true;
-      audioProbe.active += 1;
-      audioProbe.maxActive = Math.max(audioProbe.maxActive, audioProbe.active);
-      audioProbe.started.push(new URL(this.currentSrc).pathname);
-    });
-    for (const name of ["pause", "ended", "error", "emptied"]) {
-      this.addEventListener(name, () => {
-        if (!this.sounding) return;
-        this.sounding = false;
-        audioProbe.active -= 1;
-      });
-    }
-  }
-  return originalPlay.apply(this, arguments);
-};
-"""
 
 
 def short_wav(seconds: float = 0.4) -> bytes:
@@ -59,66 +40,6 @@ def short_wav(seconds: float = 0.4) -> bytes:
             frames += (600 if (index // 25) % 2 else -600).to_bytes(2, "little", signed=True)
         out.writeframes(bytes(frames))
     return buffer.getvalue()
-
-
-def staff_api(new_context: Any, server: str, username: str) -> tuple[Any, dict[str, str]]:
-    """A signed-in API client (its own cookie jar) and the CSRF header its POSTs carry."""
-    request = new_context().request
-    answer = request.post(
-        server + "/api/session", data={"username": username, "password": CLERK_PASSWORD}
-    )
-    assert answer.status == 200, answer.text()
-    return request, {"X-CSRF-Token": answer.json()["csrf_token"]}
-
-
-class Clerk:
-    """A clerk at a counter, driven through the API (a second PC in the hall)."""
-
-    def __init__(self, new_context: Any, server: str, username: str, number: int) -> None:
-        self.request, self.csrf = staff_api(new_context, server, username)
-        self.url = f"{server}/api/counters/{number}"
-        self.post("open")
-
-    def post(self, action: str) -> dict[str, Any]:
-        answer = self.request.post(f"{self.url}/{action}", headers=self.csrf)
-        assert answer.status == 200, answer.text()
-        return dict(answer.json())
-
-    def leave(self) -> None:
-        """Finish whatever is in hand and close the counter, for the tests that follow."""
-        self.request.post(f"{self.url}/finish", headers=self.csrf)
-        self.request.post(f"{self.url}/close", headers=self.csrf)
-
-
-def issue_ticket(request: Any, server: str, service: str) -> str:
-    answer = request.post(server + "/api/tickets", data={"service": service})
-    assert answer.status == 201, answer.text()
-    return str(answer.json()["label"])
-
-
-def waiting(request: Any, server: str, service: str) -> int:
-    for row in request.get(server + "/api/services").json():
-        if row["code"] == service:
-            return int(row["waiting"])
-    raise AssertionError(f"no service {service}")
-
-
-def open_display(new_context: Any, server: str, path: str = "/display/") -> Page:
-    page: Page = new_context().new_page()
-    page.add_init_script(AUDIO_PROBE)
-    page.goto(server + path)
-    expect(page.locator("body")).to_have_attribute("data-connected", "true")
-    return page
-
-
-def sign_in_at_counter(new_context: Any, server: str, username: str) -> Page:
-    page: Page = new_context().new_page()
-    page.goto(server + "/counter/?lang=vi")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(CLERK_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("#choose-view")).to_be_visible()
-    return page
 
 
 def check_announcements(display: Page, calls: list[tuple[str, int]], requested: list[str]) -> None:
@@ -191,10 +112,9 @@ def test_kiosk_ticket_is_called_at_the_counter_and_shown_on_the_hall_display(
         "data-played", re.compile(r"[1-9]"), timeout=REAL_AUDIO_TIMEOUT_MS
     )
     display.set_viewport_size({"width": 1920, "height": 1080})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    display.screenshot(path=str(ARTIFACTS / "display.png"))
+    shot(display, "display")
     counter.set_viewport_size({"width": 1920, "height": 1080})
-    counter.screenshot(path=str(ARTIFACTS / "counter.png"))
+    shot(counter, "counter")
 
 
 def test_display_announces_quick_calls_one_at_a_time_in_order_recalls_included(

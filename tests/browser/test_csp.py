@@ -12,16 +12,9 @@ from playwright.sync_api import Page, expect
 
 from harness.server import ROOT, flask_command, gunicorn
 from security import CONTENT_SECURITY_POLICY
+from tests.helpers.devices import VIOLATIONS
 
 ADMIN, CLERK, PASSWORD = "quantri", "clerk1", "csp-password-1"
-# Collected before any script of the page runs; init scripts are not subject to the policy.
-VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  const where = `${event.sourceFile}:${event.lineNumber}`;
-  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${where}`);
-});
-"""
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_counter_display import (
-    CALL_TIMEOUT_MS,
-    Clerk,
-    issue_ticket,
-    open_display,
-)
+from tests.helpers.devices import CALL_TIMEOUT_MS, Clerk, issue_ticket, open_display
 
 
 def test_the_result_counters_display_shows_only_its_own_calls(

@@ -10,8 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, sign_in_admin
-from tests.browser.test_counter_display import issue_ticket, sign_in_at_counter
+from tests.helpers.devices import issue_ticket, shot, sign_in_admin, sign_in_at_counter
 
 LIVE_TIMEOUT_MS = 10_000
 
@@ -99,8 +98,7 @@ def test_a_supervisor_moves_a_clerk_and_the_clerks_screen_follows(
         "Đóng", timeout=LIVE_TIMEOUT_MS
     )
     monitor.set_viewport_size({"width": 1440, "height": 1000})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    monitor.screenshot(path=str(ARTIFACTS / "admin-monitor.png"), full_page=True)
+    shot(monitor, "admin-monitor", full_page=True)
 
 
 def test_the_monitor_shows_a_queue_over_target_and_cancels_a_ticket(
@@ -150,4 +148,4 @@ def test_a_supervisor_reads_the_days_report(new_context: Any, server: str) -> No
         monitor.get_by_role("link", name="Tải về bảng tính (CSV)").click()
     assert download.value.suggested_filename.startswith("report-")
     monitor.set_viewport_size({"width": 1440, "height": 1000})
-    monitor.screenshot(path=str(ARTIFACTS / "admin-reports.png"), full_page=True)
+    shot(monitor, "admin-reports", full_page=True)

@@ -23,45 +23,11 @@ from core.center import load_center
 from db import connect, migrate
 from harness.printers import closed_port
 from harness.server import gunicorn
-from tests.browser.conftest import ARTIFACTS, CLERK_PASSWORD
 from tests.conftest import SMALL_CENTER
+from tests.helpers.devices import choose, open_kiosk, shot, staff_api, take_ticket, waiting
 
-PORTRAIT = {"width": 1080, "height": 1920}
 PHONE = {"width": 390, "height": 844}
 CALL_TIMEOUT_MS = 12_000  # the phone polls every 10 s; the hall's socket is usually faster
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def open_kiosk(new_context: Any, server: str, query: str = "kiosk=k1") -> Page:
-    page: Page = new_context(has_touch=True).new_page()
-    page.set_viewport_size(PORTRAIT)
-    page.goto(f"{server}/kiosk/?{query}")
-    expect(page.locator(".department").first).to_be_visible()
-    return page
-
-
-def waiting(page: Page, server: str, service: str) -> int:
-    services = page.request.get(server + "/api/services").json()
-    return next(item["waiting"] for item in services if item["code"] == service)
-
-
-def choose(page: Page, department: str, service: str) -> None:
-    page.locator(".department", has_text=department).tap()
-    page.locator(".service", has_text=service).tap()
-    expect(page.locator("[data-screen=priority]")).to_be_visible()
-
-
-def take_ticket(page: Page, button: str) -> dict[str, Any]:
-    """Tap a button of the priority step; return the API's answer once the ticket shows."""
-    with page.expect_response(re.compile(r"/api/tickets$")) as response:
-        page.locator(".priority", has_text=button).tap()
-    answer: dict[str, Any] = response.value.json()
-    expect(page.locator("#ticket-label")).to_have_text(answer["label"])
-    return answer
 
 
 def expect_qr_of(page: Page, track_url: str) -> None:
@@ -72,20 +38,11 @@ def expect_qr_of(page: Page, track_url: str) -> None:
     assert qr.evaluate("image => image.naturalWidth") > 0
 
 
-def staff_api(new_context: Any, server: str, username: str) -> tuple[Any, dict[str, str]]:
-    request = new_context().request
-    answer = request.post(
-        server + "/api/session", data={"username": username, "password": CLERK_PASSWORD}
-    )
-    assert answer.status == 200, answer.text()
-    return request, {"X-CSRF-Token": answer.json()["csrf_token"]}
-
-
 def test_visitor_taps_department_service_regular_and_gets_a_printed_ticket(
     new_context: Any, server: str
 ) -> None:
     page = open_kiosk(new_context, server)
-    before = waiting(page, server, "A")
+    before = waiting(page.request, server, "A")
     expect(page.locator(".center-name")).to_have_text(
         "Trung tâm Phục vụ hành chính công thành phố Cần Thơ"
     )
@@ -110,7 +67,7 @@ def test_visitor_taps_department_service_regular_and_gets_a_printed_ticket(
     expect(page.locator("#countdown")).to_contain_text("giây")
     expect_qr_of(page, ticket["track_url"])
     shot(page, "kiosk-4-ticket")
-    assert waiting(page, server, "A") == before + 1
+    assert waiting(page.request, server, "A") == before + 1
 
     page.locator("[data-screen=ticket] .done").tap()
     expect(page.locator("[data-screen=departments]")).to_be_visible()
@@ -146,7 +103,7 @@ def test_paperless_visitor_gets_the_ticket_on_screen_only(new_context: Any, serv
 
 def test_a_double_tap_issues_one_ticket(new_context: Any, server: str) -> None:
     page = open_kiosk(new_context, server)
-    before = waiting(page, server, "E")
+    before = waiting(page.request, server, "E")
     issued: list[str] = []
     page.on("request", lambda request: request.method == "POST" and issued.append(request.url))
     choose(page, "Sở Tài chính", "Đầu tư, ngân sách")
@@ -155,7 +112,7 @@ def test_a_double_tap_issues_one_ticket(new_context: Any, server: str) -> None:
     expect(page.locator("#ticket-label")).to_have_text(re.compile(r"^E\d{3}$"))
     expect(page.locator("[data-screen=ticket]")).to_be_visible()  # the 2nd tap did not leave it
     assert len(issued) == 1
-    assert waiting(page, server, "E") == before + 1
+    assert waiting(page.request, server, "E") == before + 1
 
 
 def test_waiting_counts_follow_tickets_issued_elsewhere(new_context: Any, server: str) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Route, expect
 from harness.printers import closed_port
 from harness.server import flask_command, gunicorn
 from kiosk.agent import PrintAgent
-from tests.browser.test_kiosk import choose, open_kiosk, take_ticket
+from tests.helpers.devices import choose, open_kiosk, take_ticket
 
 CENTER = """
 [center]

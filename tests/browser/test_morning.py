@@ -7,8 +7,14 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_counter_display import CALL_TIMEOUT_MS, open_display, sign_in_at_counter
-from tests.browser.test_kiosk import choose, open_kiosk, take_ticket
+from tests.helpers.devices import (
+    CALL_TIMEOUT_MS,
+    choose,
+    open_display,
+    open_kiosk,
+    sign_in_at_counter,
+    take_ticket,
+)
 
 
 def test_a_ticket_taken_at_the_kiosk_page_is_called_on_the_counter_page_and_shown_in_the_hall(

@@ -13,9 +13,7 @@ from typing import Any
 
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_counter_display import Clerk, issue_ticket
-from tests.browser.test_csp import VIOLATIONS
+from tests.helpers.devices import VIOLATIONS, Clerk, issue_ticket, shot
 
 SOCKET = re.compile(r".*/socket\.io/.*")
 IDLE_AFTER_THANKS_MS = 10_000
@@ -67,8 +65,7 @@ def test_a_visitor_rates_the_service_with_a_face_and_a_comment(
         expect(tablet.locator("#ask-ticket")).to_have_text(f"Số thứ tự {ticket['label']}")
         for words in ("Rất hài lòng", "Hài lòng", "Bình thường", "Chưa hài lòng"):
             expect(tablet.get_by_role("button", name=words, exact=True)).to_be_visible()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        tablet.screenshot(path=str(ARTIFACTS / "rating-tablet.png"))
+        shot(tablet, "rating-tablet")
 
         tablet.get_by_role("button", name="Rất hài lòng", exact=True).click()
         expect(tablet.locator("#comment-screen")).to_be_visible()
