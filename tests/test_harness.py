@@ -11,20 +11,7 @@ import pytest
 
 from harness.server import ROOT, flask_command, serve
 
-CENTER = """
-[center]
-name = "Harness"
-[[departments]]
-code = "TP"
-name = "Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-"""
+DEMO_CENTER = ROOT / "centers" / "can-tho.toml"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -57,8 +44,7 @@ def test_benchmarks_and_harness_import_nothing_from_the_tests(package: str) -> N
 
 @pytest.mark.slow
 def test_the_served_port_is_held_while_serving_and_the_server_stops_after(tmp_path: Path) -> None:
-    (tmp_path / "center.toml").write_text(CENTER)
-    flask_command(tmp_path / "qms.db", "load-config", str(tmp_path / "center.toml"))
+    flask_command(tmp_path / "qms.db", "load-config", str(DEMO_CENTER))
     with serve(tmp_path / "qms.db", tmp_path / "gunicorn.log") as served:
         port = int(served.url.rsplit(":", 1)[1])
         with socket.socket() as intruder, pytest.raises(OSError):

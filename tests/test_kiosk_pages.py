@@ -3,7 +3,6 @@ Flask test client on a real SQLite file with SMALL_CENTER and a fixed clock."""
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,17 +16,9 @@ from jinja2.ext import babel_extract
 from qrcode.image.svg import SvgPathImage
 
 from tests.conftest import sign_in
+from tests.helpers.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def embedded_json(html: str, element_id: str) -> Any:
-    """The JSON a page hands its script in <script type="application/json" id=...>."""
-    found = re.search(
-        rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.S
-    )
-    assert found, f"no #{element_id} block"
-    return json.loads(found.group(1))
 
 
 def issue(client: Any, service: str, **extra: Any) -> dict[str, Any]:
@@ -54,8 +45,8 @@ def test_kiosk_page_speaks_vietnamese_by_default_with_the_centers_priorities(cli
     for name in ("Người cao tuổi", "Người khuyết tật", "Phụ nữ mang thai"):
         assert name in html
     assert 'data-kiosk="k1"' in html
-    assert embedded_json(html, "departments") == ["TP", "TC"]
-    strings = embedded_json(html, "strings")
+    assert Page(html).json_blocks["departments"] == ["TP", "TC"]
+    strings = Page(html).json_blocks["strings"]
     assert strings["print_printed"] == "Mời nhận phiếu bên dưới"
     assert strings["print_failed"] == "Máy in đang gặp sự cố — vui lòng chụp ảnh mã QR này"
 
@@ -77,14 +68,14 @@ def test_kiosk_page_carries_todays_services_and_why_they_are_closed(
         issue(client, "B")
     clock.advance(hours=4)  # 12:00: D is between its two sessions
     html = client.get("/kiosk/").text
-    services = {service["code"]: service for service in embedded_json(html, "services")}
+    services = {service["code"]: service for service in Page(html).json_blocks["services"]}
     assert services["A"]["is_open"] is True and services["A"]["closed_reason"] is None
     assert services["B"]["is_open"] is False
     assert services["B"]["closed_reason"] == "quota_reached"
     assert services["B"]["waiting"] == 3
     assert services["D"]["closed_reason"] == "hours"
     assert services["D"]["hours"] == ["07:00-11:30", "13:00-16:30"]
-    strings = embedded_json(html, "strings")
+    strings = Page(html).json_blocks["strings"]
     assert strings["closed_quota"] == "Đã hết số hôm nay"
     assert strings["closed_hours"] == "Ngoài giờ nhận hồ sơ"
 
@@ -129,7 +120,7 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
     ticket = issue(client, "A", priority="elderly")
     html = client.get(ticket["track_url"]).text
     assert ticket["label"] in html and "Hộ tịch" in html and "Ưu tiên: Người cao tuổi" in html
-    state = embedded_json(html, "state")
+    state = Page(html).json_blocks["state"]
     assert state == {
         "label": ticket["label"],
         "status": "waiting",
@@ -146,7 +137,7 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
     headers = sign_in(client, "an")
     client.post("/api/counters/1/open", headers=headers)
     assert client.post("/api/counters/1/next", headers=headers).status_code == 200
-    called = embedded_json(client.get(ticket["track_url"]).text, "state")
+    called = Page(client.get(ticket["track_url"]).text).json_blocks["state"]
     assert called["status"] == "called" and called["counter"] == 1
     assert called == client.get(f"/api/tickets/{token}").json
 
@@ -154,8 +145,8 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
 def test_track_page_speaks_english_with_english_service_names(client: Any) -> None:
     ticket = issue(client, "A")
     html = client.get(ticket["track_url"] + "?lang=en").text
-    assert embedded_json(html, "service-names")["A"] == "Hộ tịch"  # no name_en: the name
-    assert embedded_json(html, "strings")["counter"] == "Counter {n}"
+    assert Page(html).json_blocks["service-names"]["A"] == "Hộ tịch"  # no name_en: the name
+    assert Page(html).json_blocks["strings"]["counter"] == "Counter {n}"
     assert "Your number" in html
 
 

@@ -20,6 +20,7 @@ from core.configuration.staff import (
 )
 from core.errors import Conflict, InvalidInput, NotFound, QueueError
 from core.users import authenticate, create_user, get_user
+from tests.helpers.configuration import refused
 
 PASSWORD = "first-password-1"
 
@@ -38,16 +39,6 @@ def change(clock: Any) -> Change:
 
 def audit_text(db: Database) -> str:
     return json.dumps([row for row in db.query("SELECT * FROM audit_log")], ensure_ascii=False)
-
-
-def refused(db: Database, error: type[QueueError], code: str, act: Any) -> None:
-    users = list(db.query("SELECT * FROM users ORDER BY username"))
-    audit = audit_text(db)
-    with pytest.raises(error) as raised:
-        act()
-    assert raised.value.code == code
-    assert list(db.query("SELECT * FROM users ORDER BY username")) == users
-    assert audit_text(db) == audit
 
 
 def test_add_user_creates_the_account_and_logs_it_without_the_password(
