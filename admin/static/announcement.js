@@ -1,10 +1,11 @@
 /* The announcement page: play the saved announcement of a sample call, as the hall hears it.
  * The address changes at each play, so a cached older version is never what is heard. */
 
+import { $ } from "../../static/js/dom.js";
 import { toast } from "./page.js";
 
-const button = document.getElementById("play-sample");
-const audio = document.getElementById("sample-audio");
+const button = $("play-sample");
+const audio = $("sample-audio");
 
 button.addEventListener("click", () => {
   const language = document.querySelector('[name="language"]:checked');

@@ -1,11 +1,11 @@
 /* The counters page: the ordered list of services a counter calls (first listed, first
  * called), edited with add, move up, move down and remove; sent as ["A", "B", ...]. */
 
-import { readJson } from "../../static/js/dom.js";
+import { $, readJson } from "../../static/js/dom.js";
 import { widgets } from "./page.js";
 
 const names = readJson("service-names");
-const itemTemplate = document.getElementById("ordered-item");
+const itemTemplate = $("ordered-item");
 
 function codes(element) {
   return Array.from(element.querySelectorAll(".ordered-item")).map((item) => item.dataset.code);

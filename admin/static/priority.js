@@ -1,12 +1,12 @@
 /* The priority page: the categories table (code, names, order), sent whole as one list.
  * A category already on tickets keeps its code and cannot be removed (the server says so too). */
 
-import { readJson } from "../../static/js/dom.js";
+import { $, readJson } from "../../static/js/dom.js";
 import { send } from "./page.js";
 
 const form = document.querySelector(".categories-form");
-const list = document.getElementById("category-list");
-const template = document.getElementById("category-row");
+const list = $("category-list");
+const template = $("category-row");
 const used = readJson("used-categories");
 
 function syncButtons() {
@@ -32,7 +32,7 @@ function addRow(category) {
 }
 
 readJson("category-items").forEach(addRow);
-document.getElementById("add-category").addEventListener("click", () => {
+$("add-category").addEventListener("click", () => {
   addRow({}).querySelector(".category-code").focus();
 });
 list.addEventListener("click", (event) => {

@@ -6,7 +6,7 @@
  * the page's language, before anything is sent.
  */
 
-import { fill, readJson } from "../../static/js/dom.js";
+import { $, fill, readJson } from "../../static/js/dom.js";
 import { FormError, send, showError, strings, widgets } from "./page.js";
 
 const words = readJson("schedule-strings");
@@ -146,11 +146,11 @@ document.querySelectorAll('[data-widget="schedule"]').forEach((element) => {
 // ---------- holidays ----------
 
 const holidayForm = document.querySelector(".holidays-form");
-const list = document.getElementById("holiday-list");
-const rowTemplate = document.getElementById("holiday-row");
+const list = $("holiday-list");
+const rowTemplate = $("holiday-row");
 
 function syncEmpty() {
-  document.getElementById("holiday-empty").hidden = list.children.length > 0;
+  $("holiday-empty").hidden = list.children.length > 0;
 }
 
 function addHoliday(holiday) {
@@ -163,7 +163,7 @@ function addHoliday(holiday) {
 }
 
 readJson("holiday-items").forEach(addHoliday);
-document.getElementById("add-holiday").addEventListener("click", () => {
+$("add-holiday").addEventListener("click", () => {
   addHoliday({}).querySelector(".holiday-date").focus();
 });
 list.addEventListener("click", (event) => {

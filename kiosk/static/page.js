@@ -1,10 +1,10 @@
 /* What the kiosk page gives its scripts: the words in the visitor's language (#strings, chosen
    on the start screen) and how to name a service, its department and its wait. */
 
-import { fill, readJson } from "../../static/js/dom.js";
+import { $, fill, readJson } from "../../static/js/dom.js";
 
 export const strings = readJson("strings");
-export const english = document.getElementById("kiosk").dataset.language === "en";
+export const english = $("kiosk").dataset.language === "en";
 
 export function serviceName(service) {
   return english && service.name_en ? service.name_en : service.name;
