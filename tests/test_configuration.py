@@ -15,7 +15,7 @@ from core.center import get_center, get_service, list_priority_categories
 from core.configuration import Change, catalogue, floor, settings
 from core.errors import Conflict, InvalidInput, NotFound, QueueError
 from core.tickets import issue_ticket
-from tests.configuration_helpers import ZONE, last_entry, refused
+from tests.helpers.configuration import ZONE, last_entry, refused
 
 # ---------- the center, announcements, priority, holidays ----------
 

@@ -13,7 +13,7 @@ from core.center import list_counters
 from core.configuration import Change, floor
 from core.counters import open_counter
 from core.errors import Conflict, InvalidInput, NotFound, QueueError
-from tests.configuration_helpers import last_entry, printer_check, refused
+from tests.helpers.configuration import last_entry, printer_check, refused
 
 # ---------- counters and kiosks ----------
 

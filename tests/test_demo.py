@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from db.demo import NO_ANSWER, Tally
-from tests.servers import ROOT, flask_command, gunicorn
+from harness.server import ROOT, flask_command, gunicorn
 
 QUOTA_CENTER = """
 [center]

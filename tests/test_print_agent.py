@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.printers import FakeNetworkPrinter
+from harness.server import ROOT, flask_command, gunicorn
 from kiosk.agent import PrintAgent
-from tests.escpos_raster import decode_raster
-from tests.printer_fake import FakeNetworkPrinter
-from tests.servers import ROOT, flask_command, gunicorn
+from tests.helpers.escpos import decode_raster
 
 AGENT_CENTER = """
 [center]
