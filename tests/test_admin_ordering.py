@@ -205,12 +205,12 @@ def test_a_stale_list_is_refused_with_what_differs_and_nobody_is_told(
     unknown = client.put(
         "/api/admin/departments/XX/service-order", json={"codes": []}, headers=admin
     )
-    malformed = client.put(DEPARTMENTS_ORDER, json={"codes": ["TC", 7]}, headers=admin)
+    malformed = client.put(DEPARTMENTS_ORDER, json={"codes": ["TC", None]}, headers=admin)
 
     assert (answer.status_code, answer.json["error"]) == (400, "order")
     assert "missing TP" in answer.json["message"]
     assert (unknown.status_code, unknown.json["error"]) == (404, "unknown_department")
-    assert (malformed.status_code, malformed.json["error"]) == (400, "invalid")
+    assert (malformed.status_code, malformed.json["error"]) == (400, "code")
     assert kiosk.get_received("/kiosk") == []
     assert client.get("/api/admin/audit").json["entries"] == []
 
