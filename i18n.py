@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, Response, request
 from flask_babel import Babel
 
-LANGUAGES = ("vi", "en")
+from core.vocabulary import LANGUAGES
+
 COOKIE = "lang"
 SURFACES = ("kiosk", "counter", "display", "track", "templates", "admin")
 

@@ -18,6 +18,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_pgettext
 
+from core import vocabulary
 from core.center import get_center
 from db.web import get_db
 
@@ -32,6 +33,16 @@ bp = Blueprint(
 
 ADMIN = ("admin",)
 SUPERVISORS = ("supervisor", "admin")
+
+
+@bp.context_processor
+def _vocabulary() -> dict[str, Any]:
+    """The forms check what the API checks: patterns and choices from core.vocabulary."""
+    return {
+        "vocabulary": vocabulary,
+        "id_pattern": vocabulary.html_pattern(vocabulary.ID),
+        "service_code_pattern": vocabulary.html_pattern(vocabulary.SERVICE_CODE),
+    }
 
 
 class Section(NamedTuple):

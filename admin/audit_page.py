@@ -16,6 +16,7 @@ from flask_babel import lazy_pgettext, pgettext
 from admin import bp, page
 from core.audit import KINDS, AuditEntry, days_to_range, list_entries
 from core.center import get_center
+from core.items import ALL_ITEMS
 from core.models import parse_timestamp
 from db.web import get_db, now
 
@@ -91,8 +92,12 @@ FIELDS = {
     "from": lazy_pgettext("admin", "from"),
     "to": lazy_pgettext("admin", "to"),
     "was": lazy_pgettext("admin", "was"),
+    "timezone": lazy_pgettext("admin", "time zone"),
+    "shows": lazy_pgettext("admin", "shows"),
+    "categories": lazy_pgettext("admin", "categories"),
 }
-HIDDEN_FIELDS = {"code", "number", "id", "username", "signed_out"}
+# An item's key names the entry's target (its code, number or id): it is not a changed field.
+HIDDEN_FIELDS = {item.key for item in ALL_ITEMS if item.key} | {"signed_out"}
 
 
 def _day_names(key: str) -> str:

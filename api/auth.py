@@ -20,10 +20,11 @@ from flask import current_app, g, request, session
 from api.errors import error
 from core.errors import NotFound
 from core.users import User, get_user, user_for_token
+from core.vocabulary import ROLES
 from db.web import get_db, now
 
 View = TypeVar("View", bound=Callable[..., Any])
-STAFF = ("clerk", "supervisor", "admin")
+STAFF = ROLES  # every staff role may act at a counter
 SUPERVISORS = ("supervisor", "admin")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SIGNED_IN_AT = "signed_in_at"  # session key: the sign-in moment, in Unix seconds

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import bp
 from core.errors import QueueError
+from core.items import explain
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,9 @@ def queue_error(exception: QueueError) -> ResponseReturnValue:
 
 @bp.errorhandler(ValidationError)
 def validation_error(exception: ValidationError) -> ResponseReturnValue:
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
-        for problem in exception.errors()
-    )
-    return error(400, "invalid", problems)
+    """A body the models refuse: the first refusal, with its code ("range", "code", ...)."""
+    code, _place, message = explain(exception)
+    return error(400, code, message if message.endswith(".") else f"{message}.")
 
 
 def _http_error(exception: HTTPException) -> Any:

@@ -7,10 +7,11 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from api.validation import Body
+from core.vocabulary import ID, SERVICE_CODE
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+Code = Annotated[str, StringConstraints(pattern=ID.pattern)]
+ServiceCode = Annotated[str, StringConstraints(pattern=SERVICE_CODE.pattern)]
 Label = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,3}[0-9]{3,5}$")]
 
 

@@ -9,21 +9,32 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from core.audit import record
-from core.errors import CenterFileError, NotFound
+from core.errors import CenterFileError, NotFound, QueueError
 from core.models import Center, Counter, CounterStatus, Department, Service
 from core.rows import rows
 from core.transaction import immediate
+from core.vocabulary import (
+    DEFAULT_CENTER_NAME,
+    DEFAULT_LANGUAGE,
+    DEFAULT_MAX_IN_ROW,
+    DEFAULT_TIMEZONE,
+)
+
+if TYPE_CHECKING:
+    from core.items import Counter as CounterItem
+    from core.items import Department as DepartmentItem
+    from core.items import Service as ServiceItem
 
 DEFAULT_CENTER = {
-    "name": "Trung tâm Phục vụ hành chính công",
-    "language": "vi",
-    "timezone": "Asia/Ho_Chi_Minh",
-    "priority_max_in_row": "2",
+    "name": DEFAULT_CENTER_NAME,
+    "language": DEFAULT_LANGUAGE,
+    "timezone": DEFAULT_TIMEZONE,
+    "priority_max_in_row": str(DEFAULT_MAX_IN_ROW),
     "footer": "",
 }
 
@@ -142,93 +153,65 @@ def load_center(
 ) -> dict[str, int]:
     """Replace the center's configuration by a parsed center file; all or nothing.
 
+    Each item goes through the writer the admin pages use (core.configuration's `put_*`).
     `check_printer` validates a kiosk's printer URL (the adapter's parser), raising ValueError.
     Services and counters that tickets still refer to are kept, disabled, so history stays whole.
     With an `actor` (and `now`), the load is recorded in the audit log.
     """
-    from core.center_file import validate_center_file
+    from core.center_file import read_center_file
+    from core.configuration import catalogue, displays, floor, settings
 
-    center = validate_center_file(data, check_printer=check_printer)
-    counts = {part: len(center[part]) for part in ("departments", "services", "counters", "kiosks")}
+    center = read_center_file(data, check_printer=check_printer)
+    parts = ("departments", "services", "counters", "kiosks")
+    counts = {part: len(getattr(center, part)) for part in parts}
     with immediate(db):
-        for key, value in center["settings"].items():
-            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
-        _replace_priority_categories(db, center["priority_categories"])
+        settings.put_center(db, center.center)
+        settings.put_priority_policy(db, center.priority)
+        if center.priority.categories:
+            _in_file(settings.put_priority_categories, db, center.priority.categories)
+        if center.announcement is not None:
+            settings.put_announcement(db, center.announcement)
+        if center.holidays is not None:  # left out: the holidays kept in the admin pages stay
+            settings.put_holidays(db, center.holidays)
         db.execute("DELETE FROM counter_services")  # before services go: rows point at them
-        _replace_departments_and_services(db, center["departments"], center["services"])
-        _replace_counters(db, center["counters"])
+        for position, department in enumerate(center.departments, start=1):
+            catalogue.put_department(db, department, position)
+        db.execute("UPDATE services SET enabled = 0")
+        for position, service in enumerate(center.services, start=1):
+            catalogue.put_service(db, service, position)
+        _forget_unused_services(db, center.services, center.departments)
+        for counter in center.counters:
+            floor.put_counter(db, counter)
+        _forget_unused_counters(db, center.counters)
         db.execute("DELETE FROM kiosks")
-        for kiosk in center["kiosks"]:
-            db.execute(
-                "INSERT INTO kiosks (id, name, printer, paper) VALUES (?, ?, ?, ?)",
-                [kiosk["id"], kiosk["name"], kiosk["printer"], kiosk["paper"]],
-            )
+        for kiosk in center.kiosks:
+            floor.put_kiosk(db, kiosk)
+        displays.replace_displays(db, center.displays)
         if actor is not None and now is not None:
             record(db, actor=actor, action="center.loaded", now=now, after=counts)
     return counts
 
 
-def _replace_priority_categories(db: Database, categories: list[dict[str, Any]]) -> None:
-    if not categories:
-        return
-    used = {row["priority"] for row in rows(db, "SELECT DISTINCT priority FROM tickets")}
-    codes = [category["code"] for category in categories]
-    missing_used = used - set(codes) - {None}
-    if missing_used:
-        raise CenterFileError(
-            f"Priority categories {sorted(missing_used)} are used by tickets and must stay."
-        )
-    db.execute(
-        f"DELETE FROM priority_categories WHERE code NOT IN ({','.join('?' * len(codes))})", codes
-    )
-    for position, category in enumerate(categories, start=1):
-        db.execute(
-            "INSERT INTO priority_categories (code, name, name_en, position) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
-            " position = excluded.position",
-            [category["code"], category["name"], category.get("name_en"), position],
-        )
+def _in_file(write: Callable[..., object], *arguments: Any) -> None:
+    """A writer's refusal, as the refusal of the file (all or nothing: the load rolls back)."""
+    try:
+        write(*arguments)
+    except QueueError as error:
+        raise CenterFileError(error.message) from error
 
 
-def _replace_departments_and_services(
-    db: Database, departments: list[dict[str, Any]], services: list[dict[str, Any]]
+def _forget_unused_services(
+    db: Database, services: list[ServiceItem], departments: list[DepartmentItem]
 ) -> None:
-    for position, department in enumerate(departments, start=1):
-        db.execute(
-            "INSERT INTO departments (code, name, name_en, position) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
-            " position = excluded.position",
-            [department["code"], department["name"], department.get("name_en"), position],
-        )
-    db.execute("UPDATE services SET enabled = 0")
-    for position, service in enumerate(services, start=1):
-        db.execute(
-            "INSERT INTO services (code, name, name_en, department, target_wait_min, daily_quota,"
-            " hours, enabled, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
-            " department = excluded.department, target_wait_min = excluded.target_wait_min,"
-            " daily_quota = excluded.daily_quota, hours = excluded.hours,"
-            " enabled = excluded.enabled,"
-            " position = excluded.position",
-            [
-                service["code"],
-                service["name"],
-                service.get("name_en"),
-                service["department"],
-                service["target_wait_min"],
-                service.get("daily_quota"),
-                json.dumps(service["hours"]),
-                int(service.get("enabled", True)),
-                position,
-            ],
-        )
+    """Delete what the file left out and no ticket refers to; the rest stays, switched off."""
+    codes = [service.code for service in services]
     db.execute(
         "DELETE FROM services WHERE enabled = 0 AND code NOT IN (SELECT service FROM tickets)"
         " AND code NOT IN (SELECT service FROM sequences)"
-        f" AND code NOT IN ({','.join('?' * len(services))})",
-        [service["code"] for service in services],
+        f" AND code NOT IN ({','.join('?' * len(codes))})",
+        codes,
     )
-    known = [department["code"] for department in departments]
+    known = [department.code for department in departments]
     db.execute(
         f"DELETE FROM departments WHERE code NOT IN ({','.join('?' * len(known))})"
         " AND code NOT IN (SELECT department FROM services)",
@@ -236,19 +219,8 @@ def _replace_departments_and_services(
     )
 
 
-def _replace_counters(db: Database, counters: list[dict[str, Any]]) -> None:
-    for counter in counters:
-        db.execute(
-            "INSERT INTO counters (number, name) VALUES (?, ?)"
-            " ON CONFLICT(number) DO UPDATE SET name = excluded.name",
-            [counter["number"], counter["name"]],
-        )
-        for rank, service in enumerate(counter["services"], start=1):
-            db.execute(
-                "INSERT INTO counter_services (counter, service, rank) VALUES (?, ?, ?)",
-                [counter["number"], service, rank],
-            )
-    numbers = [counter["number"] for counter in counters]
+def _forget_unused_counters(db: Database, counters: list[CounterItem]) -> None:
+    numbers = [counter.number for counter in counters]
     db.execute(
         f"DELETE FROM counters WHERE number NOT IN ({','.join('?' * len(numbers))})"
         " AND number NOT IN (SELECT counter FROM tickets WHERE counter IS NOT NULL)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,10 +18,8 @@ from sqlite_utils import Database
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import timestamp
 from core.rows import rows
+from core.vocabulary import MIN_PASSWORD_LENGTH, ROLES, USERNAME
 
-ROLES = ("clerk", "supervisor", "admin")
-USERNAME = re.compile(r"^[a-z0-9_.-]{2,32}$")
-MIN_PASSWORD_LENGTH = 8
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 32768, 8, 1
 
 
@@ -67,7 +64,7 @@ def _check_role(role: str) -> None:
 
 def create_user(db: Database, username: str, *, role: str, password: str, now: datetime) -> User:
     """Add a staff account; usernames are short lowercase names, passwords 8+ characters."""
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise InvalidInput("Usernames are 2-32 of a-z, 0-9, '.', '_' or '-'.", code="bad_username")
     _check_role(role)
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -126,7 +123,7 @@ def _token_hash(token: str) -> str:
 def create_token(db: Database, name: str, *, role: str, now: datetime) -> str:
     """Make an integration token (call button, dossier system); shown once, stored hashed."""
     _check_role(role)
-    if not USERNAME.match(name):
+    if not USERNAME.fullmatch(name):
         raise InvalidInput("Token names are 2-32 of a-z, 0-9, '.', '_' or '-'.", code="bad_name")
     if db.execute("SELECT 1 FROM api_tokens WHERE name = ?", [name]).fetchone():
         raise Conflict(f"A token named {name!r} exists already.", code="token_exists")

@@ -19,9 +19,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlite_utils import Database
 
-from core.center import get_center, get_setting, list_kiosks, list_priority_categories
-from core.rows import rows
-from core.schedule import hours_for_file, list_holidays
+from core.center import get_center
+from core.center_file import current_center_file
+from core.items import CenterFile, Item
 from db import connect, migrate
 
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -70,84 +70,52 @@ def _key(name: str) -> str:
 
 
 def _table(header: str, values: dict[str, Any]) -> list[str]:
-    """A table (or an array-of-tables entry) with its set keys; None values are left out."""
+    """A table (or an array-of-tables entry) with its set keys; None values and empty lists are
+    left out, and a table-valued key (a service's weekly hours) follows as a sub-table."""
     lines = ["", header]
-    lines += [
-        f"{_key(key)} = {toml_value(value)}" for key, value in values.items() if value is not None
-    ]
-    return lines
+    tables = []
+    for key, value in values.items():
+        if value is None or value == []:
+            continue
+        if isinstance(value, dict):
+            tables += _table(f"[{header.strip('[]')}.{_key(key)}]", value)[1:]
+        else:
+            lines.append(f"{_key(key)} = {toml_value(value)}")
+    return lines + tables
 
 
 def export_center(db: Database, *, now: datetime | None = None) -> str:
-    """The whole configuration as the text of a center file."""
+    """The whole configuration as the text of a center file: each item as core.items keeps it."""
     center = get_center(db)
     moment = (now or datetime.now(UTC)).astimezone(center.zone)
     lines = [
         f"# Center file of {center.name}, exported {moment:%Y-%m-%d %H:%M}.",
         "# Load it with: flask --app server load-config FILE",
     ]
-    lines += _table(
-        "[center]",
-        {
-            "name": center.name,
-            "language": center.language,
-            "timezone": center.timezone,
-            "footer": center.footer or None,
-        },
-    )
-    if center.priority_max_in_row is None:
-        lines += _table("[priority]", {"policy": "strict"})
-    else:
-        lines += _table("[priority]", {"max_in_row": center.priority_max_in_row})
-    for category in list_priority_categories(db):
-        lines += _table("[[priority.categories]]", category)
-    announcement = get_setting(db, "announcement")
-    if announcement is not None:
-        lines += _table("[announcement]", announcement)
-    for holiday in list_holidays(db):
-        day = date.fromisoformat(holiday["date"])
-        lines += _table("[[holidays]]", {"date": day, "name": holiday["name"] or None})
-    for department in rows(db, "SELECT code, name, name_en FROM departments ORDER BY position"):
-        lines += _table("[[departments]]", department)
-    for service in rows(db, "SELECT * FROM services ORDER BY position"):
-        lines += _service(service)
-    for counter in _counters(db):
-        lines += _table("[[counters]]", counter)
-    for kiosk in list_kiosks(db):
-        lines += _table("[[kiosks]]", kiosk)
-    for display in get_setting(db, "displays", []):
-        lines += _table("[[displays]]", {key: value for key, value in display.items() if value})
+    items = current_center_file(db)
+    for table in CenterFile.model_fields:
+        value = getattr(items, table)
+        if isinstance(value, Item):
+            stored = value.stored()
+            nested = {key: stored.pop(key) for key in ARRAYS_WITHIN.get(table, ())}
+            lines += _table(f"[{table}]", stored)
+            for key, entries in nested.items():
+                for entry in entries:
+                    lines += _table(f"[[{table}.{key}]]", entry)
+        for entry in value if isinstance(value, list) else []:
+            lines += _table(f"[[{table}]]", _for_file(entry.stored()))
     return "\n".join(lines) + "\n"
 
 
-def _service(row: dict[str, Any]) -> list[str]:
-    hours = hours_for_file(row["hours"])
-    lines = _table(
-        "[[services]]",
-        {
-            "code": row["code"],
-            "name": row["name"],
-            "name_en": row["name_en"],
-            "department": row["department"],
-            "target_wait_min": row["target_wait_min"],
-            "daily_quota": row["daily_quota"],
-            "hours": hours if isinstance(hours, list) and hours else None,
-            "enabled": None if row["enabled"] else False,
-        },
-    )
-    if isinstance(hours, dict):  # a sub-table of this service: after all its own keys
-        lines += _table("[services.hours]", hours)[1:]
-    return lines
+# Arrays of tables inside a table: [[priority.categories]].
+ARRAYS_WITHIN = {"priority": ("categories",)}
 
 
-def _counters(db: Database) -> list[dict[str, Any]]:
-    served: dict[int, list[str]] = {}
-    for row in rows(db, "SELECT counter, service FROM counter_services ORDER BY counter, rank"):
-        served.setdefault(row["counter"], []).append(row["service"])
-    return [
-        {"number": row["number"], "name": row["name"], "services": served.get(row["number"], [])}
-        for row in rows(db, "SELECT number, name FROM counters ORDER BY number")
-    ]
+def _for_file(values: dict[str, Any]) -> dict[str, Any]:
+    """TOML has dates of its own: a holiday is written as one."""
+    if isinstance(values.get("date"), str):
+        return {**values, "date": date.fromisoformat(values["date"])}
+    return values
 
 
 @click.command("export-config")

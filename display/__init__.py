@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -11,6 +10,7 @@ from flask_babel import get_locale
 
 from core.center import display_scope, get_center, get_setting, list_counters, list_services
 from core.models import timestamp
+from core.vocabulary import DEFAULT_LANGUAGE, ID, LANGUAGES, counter_name
 from db.web import get_db, now
 from display.speech import service_clip_key
 
@@ -25,15 +25,13 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-DISPLAY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-
 
 @bp.get("/")
 def page() -> ResponseReturnValue:
     database = get_db()
     english = str(get_locale()) == "en"
     display_id = request.args.get("display", "")
-    display_id = display_id if DISPLAY_ID.fullmatch(display_id) else ""
+    display_id = display_id if ID.fullmatch(display_id) else ""
     scope = display_scope(database, display_id) if display_id else None
     return render_template(
         "display/display.html",
@@ -51,7 +49,7 @@ def page() -> ResponseReturnValue:
         counter_names={  # only names a center gave; the default "Quầy N" is said by the page
             counter.number: counter.name
             for counter in list_counters(database)
-            if counter.name and counter.name != f"Quầy {counter.number}"
+            if counter.name and counter.name != counter_name(counter.number)
         },
         server_now=timestamp(now()),
     )
@@ -67,7 +65,7 @@ def call_audio(label: str, counter: int) -> ResponseReturnValue:
     language = request.args.get("lang") or settings.get("language") or get_center(database).language
     call_audio = current_app.extensions["qms.call_audio"]
     service = request.args.get("service", "")[:3]
-    language = language if language in ("vi", "en") else "vi"
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     try:
         audio = call_audio.render(
             language,

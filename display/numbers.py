@@ -24,7 +24,7 @@ Vietnamese only, `letter_dd` for "Đ").
 
 from __future__ import annotations
 
-LANGUAGES = ("vi", "en")
+from core.vocabulary import LANGUAGES
 
 VIETNAMESE_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 ENGLISH_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

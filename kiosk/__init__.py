@@ -16,6 +16,7 @@ from qrcode.image.svg import SvgPathImage
 
 from core.board import services_overview
 from core.center import get_center, list_departments, list_priority_categories
+from core.vocabulary import ID
 from db.web import get_db, now
 
 bp = Blueprint(
@@ -30,7 +31,6 @@ bp = Blueprint(
 # Only the server's own track pages get a QR code: the route must not become a QR service for
 # any text a passer-by puts in the URL.
 TRACK_PATH = re.compile(r"/t/[A-Za-z0-9_-]{8,64}")
-KIOSK_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 @bp.get("/")
@@ -40,7 +40,7 @@ def page() -> ResponseReturnValue:
     return render_template(
         "kiosk/kiosk.html",
         center=get_center(database),
-        kiosk_id=kiosk_id if KIOSK_ID.fullmatch(kiosk_id) else "",
+        kiosk_id=kiosk_id if ID.fullmatch(kiosk_id) else "",
         priorities=list_priority_categories(database),
         departments=list_departments(database),
         services=services_overview(

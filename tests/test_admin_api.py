@@ -166,7 +166,7 @@ def test_a_schedule_change_pushes_queues_but_no_reload(
             "hours",
         ),
         ("PUT", "/api/admin/center", {"name": "", "language": "vi"}, "required"),
-        ("PUT", "/api/admin/center", {"name": "X", "language": "fr"}, "invalid"),
+        ("PUT", "/api/admin/center", {"name": "X", "language": "fr"}, "language"),
         ("POST", "/api/admin/kiosks", {"id": "k9", "printer": "tcp://"}, "printer"),
         ("PUT", "/api/admin/announcement", {"language": "vi", "template": "{oops}"}, "template"),
         ("PUT", "/api/admin/holidays", {"holidays": [{"date": "tomorrow"}]}, "holidays"),

@@ -176,7 +176,7 @@ def test_a_revoked_token_is_refused_at_the_next_request(
         ({"name": "call-button-1", "role": "clerk"}, "token_exists"),
         ({"name": "Call Button", "role": "clerk"}, "bad_name"),
         ({"name": "x", "role": "clerk"}, "bad_name"),
-        ({"name": "ok-name", "role": "robot"}, "invalid"),
+        ({"name": "ok-name", "role": "robot"}, "bad_role"),
         ({"name": 7, "role": "clerk"}, "invalid"),
         ({"name": "ok-name"}, "invalid"),
         ({"name": "ok-name", "role": "clerk", "token": "chosen"}, "invalid"),

@@ -105,7 +105,7 @@ def test_displays_written_here_survive_the_export_and_reload(
         ({"id": "bad id"}, InvalidInput, "code"),
         ({"id": "x" * 33}, InvalidInput, "code"),
         ({"id": ""}, InvalidInput, "code"),
-        ({"id": 5}, InvalidInput, "code"),
+        ({"id": 5.5}, InvalidInput, "code"),
         ({"id": "d2", "name": "x" * 201}, InvalidInput, "too_long"),
         ({"id": "d2", "shows": "some"}, InvalidInput, "shows"),
         ({"id": "d2", "shows": "counters"}, InvalidInput, "no_counters"),

@@ -76,7 +76,7 @@ def test_the_export_follows_the_design_layout(tmp_path: Path) -> None:
     assert (
         '[[kiosks]]\nid = "k2"\nname = "Kiosk cửa phụ"\nprinter = "dummy:"\npaper = "58mm"' in text
     )
-    assert "[priority]\nmax_in_row = 2\n" in text
+    assert '[priority]\npolicy = "limit"\nmax_in_row = 2\n' in text
 
 
 def test_weekly_hours_holidays_and_settings_made_in_the_admin_pages_round_trip(

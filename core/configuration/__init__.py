@@ -1,9 +1,9 @@
 """Editing the center's configuration and the staff accounts, one audited change at a time.
 
-Every operation checks its input whole first (InvalidInput, with a message that names the field
-and says what would be right), then, in one `BEGIN IMMEDIATE`, reads the current state, checks it
-against the change (Conflict, NotFound), writes, and appends an audit row with the item before
-and after. Anything that fails changes nothing, not even the log.
+Every operation checks its input whole first against its item (core.items: InvalidInput, with
+a message that names the field and says what would be right), then, in one `BEGIN IMMEDIATE`,
+reads the current state, checks it against the change (Conflict, NotFound), writes, and appends
+an audit row with the item before and after. Anything that fails changes nothing, not even the log.
 
 Like the rest of core/, this imports no Flask and no adapter: the API passes who acts, when and
 why (`Change`), and the adapters' own checks as plain callables (a printer URL parser).
@@ -15,7 +15,6 @@ kiosks), `displays` (hall displays), `staff` (user accounts), `tokens` (integrat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,11 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.audit import record
-from core.errors import InvalidInput
 from core.transaction import immediate
-
-TEXT_MAX = 200
-CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 @dataclass(frozen=True)
@@ -67,39 +62,3 @@ def audited(db: Database, change: Change, action: str, target: str | None) -> It
                 reason=change.reason,
                 now=change.now,
             )
-
-
-def text(value: Any, what: str, *, required: bool = True, maximum: int = TEXT_MAX) -> str | None:
-    """A trimmed one-line text, or None when optional and empty."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InvalidInput(f"{what} must not be empty.", code="required")
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be a text.")
-    value = " ".join(value.split())
-    if len(value) > maximum:
-        raise InvalidInput(f"{what} is longer than {maximum} characters.", code="too_long")
-    return value
-
-
-def required_text(value: Any, what: str, *, maximum: int = TEXT_MAX) -> str:
-    checked = text(value, what, maximum=maximum)
-    assert checked is not None
-    return checked
-
-
-def whole_number(value: Any, what: str, low: int, high: int) -> int:
-    """An integer within [low, high] (booleans are not numbers here)."""
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise InvalidInput(f"{what} must be a whole number from {low} to {high}.", code="range")
-    return value
-
-
-def short_code(value: Any, what: str) -> str:
-    """An identifier such as a kiosk id or a priority category: letters, digits, - and _."""
-    if not isinstance(value, str) or not CODE.match(value):
-        raise InvalidInput(
-            f"{what} {value!r} must be 1-32 letters, digits, '-' or '_' (e.g. k1).", code="code"
-        )
-    return value

@@ -8,26 +8,22 @@ or counters still refer to can be removed: it is switched off instead, and histo
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.center import get_service
-from core.configuration import Change, audited, required_text, short_code, text, whole_number
+from core.configuration import Change, audited
 from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
+from core.items import Department, DepartmentNames, Service, ServiceSettings, checked
 from core.rows import rows
 from core.schedule import hours_by_day, hours_for_file, parse_hours
-
-SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
-TARGET_WAIT_MAX = 600
-QUOTA_MAX = 100_000
 
 
 def _department(db: Database, code: str) -> dict[str, Any]:
     for row in rows(db, "SELECT code, name, name_en FROM departments WHERE code = ?", [code]):
-        return row
+        return Department.model_validate(row).stored()
     raise NotFound(f"There is no department {code!r}.", code="unknown_department")
 
 
@@ -40,38 +36,41 @@ def list_department_rows(db: Database) -> list[dict[str, Any]]:
     )
 
 
-def add_department(
-    db: Database, change: Change, *, code: str, name: str, name_en: str | None
-) -> dict[str, Any]:
-    """Add a department at the end of the kiosk's list."""
-    new = {
-        "code": short_code(code, "The department code"),
-        "name": required_text(name, "The department name"),
-        "name_en": text(name_en, "The English name", required=False),
-    }
-    with audited(db, change, "department.add", new["code"]) as note:
-        if rows(db, "SELECT 1 FROM departments WHERE code = ?", [new["code"]]):
-            raise Conflict(f"Department {new['code']} exists already.", code="duplicate")
-        db.execute(
-            "INSERT INTO departments (code, name, name_en, position) VALUES (?, ?, ?,"
-            " (SELECT coalesce(max(position), 0) + 1 FROM departments))",
-            [new["code"], new["name"], new["name_en"]],
-        )
-        note.after = new
-    return new
+def read_departments(db: Database) -> list[Department]:
+    """Every department's own settings, in kiosk order."""
+    found = rows(db, "SELECT code, name, name_en FROM departments ORDER BY position")
+    return [Department.model_validate(row) for row in found]
 
 
-def update_department(
-    db: Database, change: Change, code: str, *, name: str, name_en: str | None
-) -> dict[str, Any]:
+def put_department(db: Database, department: Department, position: int | None = None) -> None:
+    """Write a department (new ones go last unless a position is given): the one writer that
+    the admin pages and the center file share."""
+    db.execute(
+        "INSERT INTO departments (code, name, name_en, position) VALUES (?, ?, ?,"
+        " coalesce(?, (SELECT coalesce(max(position), 0) + 1 FROM departments)))"
+        " ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+        " position = coalesce(?, position)",
+        [department.code, department.name, department.name_en, position, position],
+    )
+
+
+def add_department(db: Database, change: Change, **values: Any) -> dict[str, Any]:
+    """Add a department at the end of the kiosk's list: code, name, name_en."""
+    department = checked(Department, values)
+    with audited(db, change, "department.add", department.code) as note:
+        if rows(db, "SELECT 1 FROM departments WHERE code = ?", [department.code]):
+            raise Conflict(f"Department {department.code} exists already.", code="duplicate")
+        put_department(db, department)
+        note.after = department.stored()
+    return dict(note.after)
+
+
+def update_department(db: Database, change: Change, code: str, **values: Any) -> dict[str, Any]:
     """Rename a department (in Vietnamese and English)."""
-    name = required_text(name, "The department name")
-    name_en = text(name_en, "The English name", required=False)
+    names = checked(DepartmentNames, values)
     with audited(db, change, "department.update", code) as note:
         note.before = _department(db, code)
-        db.execute(
-            "UPDATE departments SET name = ?, name_en = ? WHERE code = ?", [name, name_en, code]
-        )
+        put_department(db, Department(code=code, **names.model_dump()))
         note.after = _department(db, code)
     return dict(note.after)
 
@@ -94,11 +93,23 @@ def remove_department(db: Database, change: Change, code: str) -> None:
         db.execute("DELETE FROM departments WHERE code = ?", [code])
 
 
-def service_row(db: Database, code: str) -> dict[str, Any]:
-    """A service as the admin pages and the audit log show it."""
+def read_service(db: Database, code: str) -> Service:
+    """A service's own settings, as the center file and the admin API write them."""
     for row in rows(db, "SELECT * FROM services WHERE code = ?", [code]):
-        return _service_dict(row, _served_by(db).get(code, []))
+        return _service(row)
     raise NotFound(f"There is no service {code!r}.", code="unknown_service")
+
+
+def _service(row: dict[str, Any]) -> Service:
+    return Service.model_validate(
+        {**{key: row[key] for key in Service.model_fields}, "enabled": bool(row["enabled"])}
+        | {"hours": hours_for_file(row["hours"])}
+    )
+
+
+def service_row(db: Database, code: str) -> dict[str, Any]:
+    """A service as the admin pages show it: its settings, its week, the counters serving it."""
+    return _service_dict(read_service(db, code), _served_by(db).get(code, []))
 
 
 def list_service_rows(db: Database) -> list[dict[str, Any]]:
@@ -108,10 +119,15 @@ def list_service_rows(db: Database) -> list[dict[str, Any]]:
     issued = {row["service"] for row in rows(db, "SELECT DISTINCT service FROM sequences")}
     services = []
     for row in rows(db, "SELECT * FROM services ORDER BY position"):
-        service = _service_dict(row, served_by.get(row["code"], []))
+        service = _service_dict(_service(row), served_by.get(row["code"], []))
         service["removable"] = not service["counters"] and row["code"] not in issued
         services.append(service)
     return services
+
+
+def list_services(db: Database) -> list[Service]:
+    """Every service's own settings, in kiosk order."""
+    return [_service(row) for row in rows(db, "SELECT * FROM services ORDER BY position")]
 
 
 def _served_by(db: Database) -> dict[str, list[int]]:
@@ -121,50 +137,38 @@ def _served_by(db: Database) -> dict[str, list[int]]:
     return served
 
 
-def _service_dict(row: dict[str, Any], counters: list[int]) -> dict[str, Any]:
-    return {
-        "code": row["code"],
-        "name": row["name"],
-        "name_en": row["name_en"],
-        "department": row["department"],
-        "target_wait_min": row["target_wait_min"],
-        "daily_quota": row["daily_quota"],
-        "hours": hours_for_file(row["hours"]),
-        "schedule": hours_by_day(row["hours"]),
-        "enabled": bool(row["enabled"]),
-        "counters": counters,
+def _service_dict(service: Service, counters: list[int]) -> dict[str, Any]:
+    schedule = hours_by_day(json.dumps(parse_hours(service.hours)))
+    return {**service.stored(), "schedule": schedule, "counters": counters}
+
+
+# A service's columns are its item's fields: a new service setting is declared in core.items
+# (and given its column by a migration), and this writer stores it with no change here.
+SERVICE_COLUMNS = tuple(Service.model_fields)
+PUT_SERVICE = (
+    f"INSERT INTO services ({', '.join(SERVICE_COLUMNS)}, position)"
+    f" VALUES ({', '.join(f':{column}' for column in SERVICE_COLUMNS)},"
+    " coalesce(:position, (SELECT coalesce(max(position), 0) + 1 FROM services)))"
+    " ON CONFLICT(code) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in SERVICE_COLUMNS if column != "code")
+    + ", position = coalesce(:position, position)"
+)
+
+
+def put_service(db: Database, service: Service, position: int | None = None) -> None:
+    """Write a service (new ones go last unless a position is given): the one writer that the
+    admin pages and the center file share. Its department must exist."""
+    if not rows(db, "SELECT 1 FROM departments WHERE code = ?", [service.department]):
+        raise InvalidInput(
+            f"There is no department {service.department!r}.", code="unknown_department"
+        )
+    values = {
+        **service.model_dump(),
+        "hours": json.dumps(parse_hours(service.hours)),
+        "enabled": int(service.enabled),
+        "position": position,
     }
-
-
-def _audited_service(service: dict[str, Any]) -> dict[str, Any]:
-    """The service's own settings, without what is derived (schedule) or kept elsewhere."""
-    derived = ("schedule", "counters", "removable")
-    return {key: value for key, value in service.items() if key not in derived}
-
-
-def _checked_service(db: Database, values: dict[str, Any]) -> dict[str, Any]:
-    quota = values.get("daily_quota")
-    try:
-        hours = parse_hours(values.get("hours"))
-    except ValueError as error:
-        raise InvalidInput(f"The hours: {error}", code="hours") from error
-    department = values.get("department")
-    if not isinstance(department, str) or not rows(
-        db, "SELECT 1 FROM departments WHERE code = ?", [department]
-    ):
-        raise InvalidInput(f"There is no department {department!r}.", code="unknown_department")
-    return {
-        "name": required_text(values.get("name"), "The service name"),
-        "name_en": text(values.get("name_en"), "The English name", required=False),
-        "department": department,
-        "target_wait_min": whole_number(
-            values.get("target_wait_min", 15), "The target wait", 1, TARGET_WAIT_MAX
-        ),
-        "daily_quota": None
-        if quota is None
-        else whole_number(quota, "The daily quota", 1, QUOTA_MAX),
-        "hours": json.dumps(hours),
-    }
+    db.execute(PUT_SERVICE, values)
 
 
 def add_service(db: Database, change: Change, **values: Any) -> dict[str, Any]:
@@ -173,39 +177,23 @@ def add_service(db: Database, change: Change, **values: Any) -> dict[str, Any]:
     It is offered at the kiosks at once when `enabled` (the default); a counter must still be
     told to serve it (see floor.update_counter).
     """
-    code = values.get("code")
-    if not isinstance(code, str) or not SERVICE_CODE.match(code):
-        raise InvalidInput(
-            f"The service code {code!r} must be 1 to 3 capital letters (A, B, TR).", code="code"
-        )
-    enabled = bool(values.get("enabled", True))
-    with audited(db, change, "service.add", code) as note:
-        checked = _checked_service(db, values)
-        if rows(db, "SELECT 1 FROM services WHERE code = ?", [code]):
-            raise Conflict(f"Service {code} exists already.", code="duplicate")
-        db.execute(
-            "INSERT INTO services (code, name, name_en, department, target_wait_min,"
-            " daily_quota, hours, enabled, position) VALUES (:code, :name, :name_en,"
-            " :department, :target_wait_min, :daily_quota, :hours, :enabled,"
-            " (SELECT coalesce(max(position), 0) + 1 FROM services))",
-            {**checked, "code": code, "enabled": int(enabled)},
-        )
-        note.after = _audited_service(service_row(db, code))
-    return service_row(db, code)
+    service = checked(Service, values)
+    with audited(db, change, "service.add", service.code) as note:
+        if rows(db, "SELECT 1 FROM services WHERE code = ?", [service.code]):
+            raise Conflict(f"Service {service.code} exists already.", code="duplicate")
+        put_service(db, service)
+        note.after = read_service(db, service.code).stored()
+    return service_row(db, service.code)
 
 
 def update_service(db: Database, change: Change, code: str, **values: Any) -> dict[str, Any]:
     """Change a service's names, department, target wait, daily quota and hours."""
+    settings = checked(ServiceSettings, values)
     with audited(db, change, "service.update", code) as note:
-        note.before = _audited_service(service_row(db, code))
-        checked = _checked_service(db, values)
-        db.execute(
-            "UPDATE services SET name = :name, name_en = :name_en, department = :department,"
-            " target_wait_min = :target_wait_min, daily_quota = :daily_quota, hours = :hours"
-            " WHERE code = :code",
-            {**checked, "code": code},
-        )
-        note.after = _audited_service(service_row(db, code))
+        current = read_service(db, code)
+        note.before = current.stored()
+        put_service(db, Service(code=code, enabled=current.enabled, **settings.model_dump()))
+        note.after = read_service(db, code).stored()
     return service_row(db, code)
 
 
@@ -222,7 +210,7 @@ def set_service_enabled(db: Database, change: Change, code: str, enabled: bool) 
 def remove_service(db: Database, change: Change, code: str) -> None:
     """Remove a service that never issued a ticket and that no counter serves."""
     with audited(db, change, "service.remove", code) as note:
-        note.before = _audited_service(service_row(db, code))
+        note.before = read_service(db, code).stored()
         counters = _served_by(db).get(code, [])
         if counters:
             raise Conflict(

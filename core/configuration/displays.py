@@ -14,12 +14,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.center import get_setting
-from core.configuration import Change, audited, short_code, text
+from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput, NotFound
+from core.items import Display, DisplaySettings, checked
 from core.rows import rows
 
 SETTING = "json:displays"
-SHOWS = ("all", "counters", "departments")
 
 
 def list_displays(db: Database) -> list[dict[str, Any]]:
@@ -28,12 +28,15 @@ def list_displays(db: Database) -> list[dict[str, Any]]:
 
 
 def display_shows(display: dict[str, Any]) -> str:
-    """What a display shows: "departments", "counters" or "all" (as display_scope reads it)."""
-    if display.get("departments"):
-        return "departments"
-    if display.get("counters"):
-        return "counters"
-    return "all"
+    """What a stored display shows: "departments", "counters" or "all"."""
+    return str(Display.model_validate(display).shows)
+
+
+def replace_displays(db: Database, displays: list[Display]) -> None:
+    """Write a center file's displays in place of all the others."""
+    _write(db, [])
+    for display in displays:
+        put_display(db, display)
 
 
 def _write(db: Database, displays: list[dict[str, Any]]) -> None:
@@ -50,43 +53,27 @@ def _find(displays: list[dict[str, Any]], display_id: str) -> int:
     raise NotFound(f"There is no hall display {display_id!r}.", code="unknown_display")
 
 
-def _checked_list(values: Any, what: str, code: str) -> list[Any]:
-    if not isinstance(values, list) or not values:
-        raise InvalidInput(f"Choose at least one {what} for the display.", code=code)
-    if len(set(values)) != len(values):
-        raise InvalidInput(f"A {what} is chosen twice for the display.", code="duplicate")
-    return values
-
-
-def _checked_display(db: Database, display_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The display to store, its counters and departments checked against the center's."""
-    name = text(values.get("name"), "The display name", required=False)
-    shows = values.get("shows") or "all"
-    if shows not in SHOWS:
-        raise InvalidInput(
-            "The display shows the whole hall, some counters or some departments.", code="shows"
-        )
-    display: dict[str, Any] = {"id": display_id, "name": name}
-    if shows == "counters":
-        numbers = _checked_list(values.get("counters"), "counter", "no_counters")
-        if any(not isinstance(n, int) or isinstance(n, bool) for n in numbers):
-            raise InvalidInput("Counters are given by their numbers.", code="unknown_counter")
-        known = {row["number"] for row in rows(db, "SELECT number FROM counters")}
-        unknown = [number for number in numbers if number not in known]
-        if unknown:
-            raise InvalidInput(f"There is no counter {unknown[0]}.", code="unknown_counter")
-        display["counters"] = sorted(numbers)
-    elif shows == "departments":
-        codes = _checked_list(values.get("departments"), "department", "no_departments")
-        known_codes = {
-            row["code"]: row["position"]
-            for row in rows(db, "SELECT code, position FROM departments")
-        }
-        unknown = [code for code in codes if code not in known_codes]
-        if unknown:
-            raise InvalidInput(f"There is no department {unknown[0]!r}.", code="unknown_department")
-        display["departments"] = sorted(codes, key=known_codes.__getitem__)
-    return display
+def put_display(db: Database, display: Display) -> None:
+    """Write a hall display, replacing the one of the same id: the one writer that the admin
+    pages and the center file share. Its counters and departments must exist."""
+    known_counters = {row["number"] for row in rows(db, "SELECT number FROM counters")}
+    unknown = [number for number in display.counters if number not in known_counters]
+    if unknown:
+        raise InvalidInput(f"There is no counter {unknown[0]}.", code="unknown_counter")
+    positions = {
+        row["code"]: row["position"] for row in rows(db, "SELECT code, position FROM departments")
+    }
+    strangers = [code for code in display.departments if code not in positions]
+    if strangers:
+        raise InvalidInput(f"There is no department {strangers[0]!r}.", code="unknown_department")
+    display.departments.sort(key=positions.__getitem__)
+    displays = list_displays(db)
+    ids = [shown["id"] for shown in displays]
+    if display.id in ids:
+        displays[ids.index(display.id)] = display.stored()
+    else:
+        displays.append(display.stored())
+    _write(db, displays)
 
 
 def add_display(db: Database, change: Change, **values: Any) -> dict[str, Any]:
@@ -94,28 +81,24 @@ def add_display(db: Database, change: Change, **values: Any) -> dict[str, Any]:
 
     `values`: id, name, shows ("all", "counters", "departments"), counters, departments.
     """
-    display_id = short_code(values.get("id"), "The display id")
-    with audited(db, change, "display.add", display_id) as note:
-        displays = list_displays(db)
-        if any(display["id"] == display_id for display in displays):
-            raise Conflict(f"Hall display {display_id} exists already.", code="duplicate")
-        new = _checked_display(db, display_id, values)
-        _write(db, [*displays, new])
-        note.after = new
-    return new
+    display = checked(Display, values)
+    with audited(db, change, "display.add", display.id) as note:
+        if any(shown["id"] == display.id for shown in list_displays(db)):
+            raise Conflict(f"Hall display {display.id} exists already.", code="duplicate")
+        put_display(db, display)
+        note.after = display.stored()
+    return display.stored()
 
 
 def update_display(db: Database, change: Change, display_id: str, **values: Any) -> dict[str, Any]:
     """Rename a hall display or change what it shows; it reloads when the change is published."""
+    display = Display(id=display_id, **checked(DisplaySettings, values).model_dump())
     with audited(db, change, "display.update", display_id) as note:
         displays = list_displays(db)
-        index = _find(displays, display_id)
-        note.before = displays[index]
-        new = _checked_display(db, display_id, values)
-        displays[index] = new
-        _write(db, displays)
-        note.after = new
-    return new
+        note.before = displays[_find(displays, display_id)]
+        put_display(db, display)
+        note.after = display.stored()
+    return display.stored()
 
 
 def remove_display(db: Database, change: Change, display_id: str) -> None:

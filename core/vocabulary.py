@@ -1,0 +1,55 @@
+"""The center's vocabulary: the codes, names and limits every part of the product agrees on.
+
+Each is said once here; the configuration items (core.items), the center file, the admin API,
+the staff accounts and the pages read them from this module rather than restating them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE: Final = "vi"
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_CENTER_NAME = "Trung tâm Phục vụ hành chính công"
+
+ROLES = ("clerk", "supervisor", "admin")
+USERNAME = re.compile(r"^[a-z0-9_.-]{2,32}$")
+MIN_PASSWORD_LENGTH = 8
+PASSWORD_MAX = 256
+
+# A service's code is its ticket prefix ("A001"); other items are named by short ids.
+SERVICE_CODE = re.compile(r"^[A-Z]{1,3}$")
+ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+TEXT_MAX = 200  # names
+LONG_TEXT_MAX = 300  # a ticket's footer, a printer URL
+HOLIDAY_NAME_MAX = 100
+COUNTER_MAX = 999
+TARGET_WAIT_MAX = 600
+DEFAULT_TARGET_WAIT_MIN = 15
+QUOTA_MAX = 100_000
+MAX_IN_ROW = 20
+DEFAULT_MAX_IN_ROW = 2
+MAX_REPEAT = 5
+DEFAULT_REPEAT = 2
+CATEGORIES_MAX = 20
+ITEMS_MAX = 999  # departments, services, counters, kiosks or displays in one center
+
+PAPERS = ("80mm", "58mm")
+DEFAULT_PAPER: Final = "80mm"
+NO_PRINTER = "none:"
+SHOWS = ("all", "counters", "departments")  # what a hall display shows
+DEFAULT_PRIORITY_CATEGORIES = ("elderly", "disabled", "pregnant")
+
+
+def html_pattern(rule: re.Pattern[str]) -> str:
+    """The same rule for a form's `pattern` attribute: unanchored, with '-' escaped, as
+    browsers compile it with the `v` flag."""
+    return rule.pattern.removeprefix("^").removesuffix("$").replace("_-]", "_\\-]")
+
+
+def counter_name(number: int) -> str:
+    """The name a counter goes by when none is given: what the hall sees over it."""
+    return f"Quầy {number}"
