@@ -178,7 +178,7 @@ def dispatch(events: Iterable[DomainEvent]) -> None:
 
 
 def _snapshots(_event: DomainEvent) -> None:
-    """The queues changed: the board and services snapshots, once per dispatch, last."""
+    """The queues changed: the board and services snapshots (once per dispatch, see there)."""
     publish_queues()
 
 
