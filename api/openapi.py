@@ -16,7 +16,7 @@ ERROR_SCHEMA = {
     "required": ["error", "message"],
     "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
 }
-SECURITY = {
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "staff": [{"session": []}, {"bearer": []}],
     "supervisor": [{"session": []}, {"bearer": []}],
     "admin": [{"session": []}, {"bearer": []}],
