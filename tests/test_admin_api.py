@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 import realtime
-from core.users import create_user
-from db import connect
-from tests.conftest import CLERK_PASSWORD, sign_in
+from tests.conftest import sign_in
+from tests.helpers.pushes import payloads, received_until
 
 ADMIN_ROUTES = [
     ("GET", "/api/admin/configuration"),
@@ -43,15 +42,6 @@ ADMIN_ROUTES = [
     ("PUT", "/api/admin/users/an/active"),
     ("POST", "/api/admin/users/an/password"),
 ]
-
-
-@pytest.fixture
-def admin(app: Any, client: Any, clock: Any) -> dict[str, str]:
-    """The client signed in as the admin "root"; the CSRF headers its changes carry."""
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    return sign_in(client, "root")
 
 
 def call(client: Any, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
@@ -125,11 +115,12 @@ def test_a_new_service_reaches_the_kiosks_and_the_displays_reload(
 
     assert answer.status_code == 200, answer.json
     assert answer.json["code"] == "E" and answer.json["counters"] == []
-    pushed = {event["name"]: event["args"][0] for event in kiosk.get_received("/kiosk")}
-    assert "E" in [service["code"] for service in pushed["services"]]
-    assert pushed["configuration"]["version"] >= 1
-    shown = [event["name"] for event in display.get_received("/display")]
-    assert "configuration" in shown and "board" in shown
+    received = received_until(kiosk, "/kiosk", "configuration")
+    assert "E" in [service["code"] for service in payloads(received, "services")[-1]]
+    assert payloads(received, "configuration")[-1]["version"] >= 1
+    shown = received_until(display, "/display", "configuration")
+    shown += received_until(display, "/display", "board") if not payloads(shown, "board") else []
+    assert payloads(shown, "board")
 
 
 def test_a_schedule_change_pushes_queues_but_no_reload(
@@ -143,9 +134,12 @@ def test_a_schedule_change_pushes_queues_but_no_reload(
     )
 
     assert answer.status_code == 200
-    events = {event["name"]: event["args"][0] for event in kiosk.get_received("/kiosk")}
-    assert "configuration" not in events
-    assert {service["is_open"] for service in events["services"]} == {False}
+    received = received_until(kiosk, "/kiosk", "services")
+    assert {service["is_open"] for service in payloads(received, "services")[-1]} == {False}
+    # A renamed center makes the kiosks reload: the only `configuration` is that marker's.
+    client.put("/api/admin/center", json={"name": "Trung tâm mới"}, headers=admin)
+    received += received_until(kiosk, "/kiosk", "configuration")
+    assert len(payloads(received, "configuration")) == 1
 
 
 @pytest.mark.parametrize(
