@@ -1,6 +1,7 @@
 """Every surface works under the Content-Security-Policy (security.py) in Chromium: the page's
 scripts run, its styles and fonts load, its websocket connects, and the browser reports no
-violation. A page that needed an inline script or style attribute would show one here."""
+violation and no uncaught script error. A page that needed an inline script or style attribute,
+or whose modules failed to import, would show one here."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def open_page(new_context: Any, url: str) -> tuple[Page, list[str]]:
             console.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    # An uncaught error in a page's module scripts is a broken screen, whatever the policy says.
+    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
     answer = page.goto(url)
     assert answer is not None and answer.ok, url
     assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
@@ -121,3 +124,11 @@ def test_an_inline_script_would_be_reported(new_context: Any, csp_server: str) -
     expect(page.locator("body")).to_be_visible()
     page.wait_for_function("window.cspViolations.length > 0")
     assert page.evaluate("window.cspViolations")[0].startswith("script-src")
+
+
+def test_an_uncaught_script_error_would_be_reported(new_context: Any, csp_server: str) -> None:
+    """The probe works: an error a page's script throws is caught."""
+    page, console = open_page(new_context, csp_server + "/")
+    with page.expect_event("pageerror"):
+        page.evaluate("() => { setTimeout(() => { throw new Error('probe'); }); }")
+    assert any("probe" in line for line in console), console
