@@ -29,6 +29,7 @@ ACTIONS = {
     "priority.policy": lazy_pgettext("admin", "Priority policy changed"),
     "priority.categories": lazy_pgettext("admin", "Priority categories changed"),
     "holidays.update": lazy_pgettext("admin", "Holidays changed"),
+    "appointments.update": lazy_pgettext("admin", "Booking window changed"),
     "department.add": lazy_pgettext("admin", "Department added"),
     "department.update": lazy_pgettext("admin", "Department changed"),
     "department.remove": lazy_pgettext("admin", "Department removed"),
@@ -95,6 +96,12 @@ FIELDS = {
     "timezone": lazy_pgettext("admin", "time zone"),
     "shows": lazy_pgettext("admin", "shows"),
     "categories": lazy_pgettext("admin", "categories"),
+    "appointments": lazy_pgettext("admin", "bookings"),
+    "slot_min": lazy_pgettext("admin", "slot (min)"),
+    "per_slot": lazy_pgettext("admin", "visitors per slot"),
+    "days_ahead": lazy_pgettext("admin", "days ahead"),
+    "early_min": lazy_pgettext("admin", "check-in early (min)"),
+    "grace_min": lazy_pgettext("admin", "check-in late (min)"),
 }
 # An item's key names the entry's target (its code, number or id): it is not a changed field.
 HIDDEN_FIELDS = {item.key for item in ALL_ITEMS if item.key} | {"signed_out"}

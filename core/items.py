@@ -29,6 +29,10 @@ from core.schedule import hours_for_file, parse_hours
 from core.vocabulary import (
     CATEGORIES_MAX,
     COUNTER_MAX,
+    DAYS_AHEAD_MAX,
+    DEFAULT_DAYS_AHEAD,
+    DEFAULT_EARLY_MIN,
+    DEFAULT_GRACE_MIN,
     DEFAULT_LANGUAGE,
     DEFAULT_MAX_IN_ROW,
     DEFAULT_PAPER,
@@ -45,13 +49,16 @@ from core.vocabulary import (
     NO_PRINTER,
     PAPERS,
     PASSWORD_MAX,
+    PER_SLOT_MAX,
     QUOTA_MAX,
     ROLES,
     SERVICE_CODE,
     SHOWS,
+    SLOT_MIN_RANGE,
     TARGET_WAIT_MAX,
     TEXT_MAX,
     USERNAME,
+    WINDOW_MAX_MIN,
     counter_name,
 )
 
@@ -224,6 +231,17 @@ class Department(DepartmentNames):
     code: Id
 
 
+class AppointmentSettings(Item):
+    """How a service takes bookings: its slots' length and how many visitors each takes."""
+
+    slot_min: Annotated[int, _whole(*SLOT_MIN_RANGE)] = Field(
+        description="Minutes a slot lasts; slots follow each other within the service's hours."
+    )
+    per_slot: Annotated[int, _whole(1, PER_SLOT_MAX)] = Field(
+        description="Visitors one slot takes."
+    )
+
+
 class ServiceSettings(Item):
     """What an admin may change of a service; its code never changes (see catalogue)."""
 
@@ -237,6 +255,19 @@ class ServiceSettings(Item):
         None, description="Tickets per day; none: no limit."
     )
     hours: Hours = []
+    appointments: AppointmentSettings | None = Field(
+        None, description="{slot_min, per_slot}: the service takes bookings; none: it does not."
+    )
+
+    @model_check(mode="after")
+    def _bookable(self) -> ServiceSettings:
+        if self.appointments is not None and not self.hours:
+            refuse(
+                "hours",
+                "A service that takes bookings needs hours: its slots run within them.",
+                named=False,
+            )
+        return self
 
 
 class Service(ServiceSettings):
@@ -382,6 +413,21 @@ class Announcement(Item):
     ] = Field(None, description='Clip keys, e.g. "intro {label} to_counter {counter}".')
 
 
+class Appointments(Item):
+    """The center's booking window: how far ahead, and when a booked visitor may check in."""
+
+    days_ahead: Annotated[int, _whole(1, DAYS_AHEAD_MAX)] = Field(
+        DEFAULT_DAYS_AHEAD, description="Days ahead a visitor may book, today being day 0."
+    )
+    early_min: Annotated[int, _whole(0, WINDOW_MAX_MIN)] = Field(
+        DEFAULT_EARLY_MIN, description="Minutes before the slot's start check-in opens."
+    )
+    grace_min: Annotated[int, _whole(0, WINDOW_MAX_MIN)] = Field(
+        DEFAULT_GRACE_MIN,
+        description="Minutes after the slot's start a booking waits; then it expires.",
+    )
+
+
 class Holiday(Item):
     key: ClassVar[str | None] = "date"
     noun: ClassVar[str] = "holiday"
@@ -412,6 +458,7 @@ class CenterFile(Item):
     center: Center
     priority: Priority = Field(default_factory=lambda: Priority.model_validate({}))
     announcement: Announcement | None = None
+    appointments: Appointments | None = None  # left out: the booking window stays as it is
     holidays: list[Holiday] | None = None  # left out: the holidays kept in the admin pages stay
     departments: Annotated[list[Department], Field(min_length=1, max_length=ITEMS_MAX)]
     services: Annotated[list[Service], Field(min_length=1, max_length=ITEMS_MAX)]
@@ -439,6 +486,8 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     Priority,
     PriorityCategory,
     Announcement,
+    AppointmentSettings,
+    Appointments,
     Holiday,
     StaffAccount,
 )

@@ -43,6 +43,19 @@ NO_PRINTER = "none:"
 SHOWS = ("all", "counters", "departments")  # what a hall display shows
 DEFAULT_PRIORITY_CATEGORIES = ("elderly", "disabled", "pregnant")
 
+# Booking ahead (design.md section 9): a service's slots, and the center's booking window.
+SLOT_MIN_RANGE = (5, 240)  # minutes a slot lasts
+PER_SLOT_MAX = 100  # visitors one slot takes
+DEFAULT_DAYS_AHEAD = 14
+DAYS_AHEAD_MAX = 90
+DEFAULT_EARLY_MIN = 30  # check-in opens this long before the slot
+DEFAULT_GRACE_MIN = 15  # and closes this long after its start
+WINDOW_MAX_MIN = 240
+VISITOR_NAME_MAX = 100
+# A booking's code: no 0/O or 1/I, which a visitor reading it aloud or typing it mixes up.
+BOOKING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+BOOKING_CODE_LENGTH = 6
+
 
 def html_pattern(rule: re.Pattern[str]) -> str:
     """The same rule for a form's `pattern` attribute: unanchored, with '-' escaped, as

@@ -242,3 +242,55 @@ def m004_ratings(db: Database) -> None:
     """Add the visitors' ratings of their service (4 very satisfied ... 1 unsatisfied)."""
     for statement in RATINGS:
         db.execute(statement)
+
+
+APPOINTMENTS = (
+    # A service's booking settings, {slot_min, per_slot}; NULL: it takes no bookings.
+    """ALTER TABLE services ADD COLUMN appointments TEXT
+        CHECK (appointments IS NULL OR json_valid(appointments))""",
+    # A visitor's booking of a slot. `day` and `start`/`end` are the center's local day and
+    # clock; `starts_at` is the start as a UTC timestamp, which the check-in window and expiry
+    # compare with. The ID number is kept only as a keyed hash. Who holds an active booking is
+    # an invariant of the schema: one per phone, one per ID number.
+    """CREATE TABLE appointments (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        service TEXT NOT NULL REFERENCES services(code),
+        day TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+        phone TEXT NOT NULL,
+        id_hash TEXT,
+        status TEXT NOT NULL DEFAULT 'booked'
+            CHECK (status IN ('booked', 'checked_in', 'expired', 'cancelled')),
+        booked_at TEXT NOT NULL,
+        changed_at TEXT,
+        ticket INTEGER REFERENCES tickets(id)
+    )""",
+    "CREATE UNIQUE INDEX appointments_one_per_phone ON appointments(phone) WHERE status = 'booked'",
+    """CREATE UNIQUE INDEX appointments_one_per_id ON appointments(id_hash)
+        WHERE status = 'booked' AND id_hash IS NOT NULL""",
+    "CREATE INDEX appointments_slot ON appointments(service, day, start)",
+    "CREATE INDEX appointments_due ON appointments(starts_at) WHERE status = 'booked'",
+    # Every change of a booking, as a plain record (type, at, ticket, counter, service, payload).
+    """CREATE TABLE appointment_events (
+        id INTEGER PRIMARY KEY,
+        appointment INTEGER NOT NULL REFERENCES appointments(id),
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        ticket INTEGER REFERENCES tickets(id),
+        counter INTEGER,
+        service TEXT NOT NULL,
+        payload TEXT
+    )""",
+    "CREATE INDEX appointment_events_appointment ON appointment_events(appointment)",
+)
+
+
+@migrations(name="m005_appointments")
+def m005_appointments(db: Database) -> None:
+    """Let services take bookings of time slots, and keep the bookings and their history."""
+    for statement in APPOINTMENTS:
+        db.execute(statement)

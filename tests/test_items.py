@@ -39,6 +39,7 @@ EVERY_KEY: dict[str, Any] = {
         ],
     },
     "announcement": {"language": "vi", "repeat": 1, "template": ["intro", "{label}"]},
+    "appointments": {"days_ahead": 7, "early_min": 20, "grace_min": 10},
     "holidays": [{"date": "2026-09-02", "name": "Quốc khánh"}],
     "departments": [
         {"code": "TP", "name": "Sở Tư pháp", "name_en": "Justice"},
@@ -53,6 +54,7 @@ EVERY_KEY: dict[str, Any] = {
             "target_wait_min": 20,
             "daily_quota": 150,
             "hours": {"weekdays": ["07:00-11:30"], "saturday": ["07:30-11:00"]},
+            "appointments": {"slot_min": 20, "per_slot": 3},
             "enabled": True,
         },
         {"code": "B", "name": "Thuế", "department": 2, "hours": ["13:00-16:30"], "enabled": False},
@@ -189,6 +191,18 @@ CHANGES = [
     ("PUT", "/api/admin/priority/policy", {"policy": "limit", "max_in_row": 4}, "priority"),
     ("PUT", "/api/admin/announcement", {"language": "en", "repeat": 3}, "announcement"),
     ("PUT", "/api/admin/holidays", {"holidays": [{"date": "2026-04-30"}]}, "holidays"),
+    ("PUT", "/api/admin/appointments", {"days_ahead": 21, "grace_min": 5}, "appointments"),
+    (
+        "PUT",
+        "/api/admin/services/A",
+        {
+            "name": "Hộ tịch",
+            "department": "TP",
+            "hours": ["07:00-11:00"],
+            "appointments": {"slot_min": 30, "per_slot": 4},
+        },
+        "services",
+    ),
 ]
 
 

@@ -101,9 +101,10 @@ def read_service(db: Database, code: str) -> Service:
 
 
 def _service(row: dict[str, Any]) -> Service:
+    appointments = json.loads(row["appointments"]) if row["appointments"] else None
     return Service.model_validate(
         {**{key: row[key] for key in Service.model_fields}, "enabled": bool(row["enabled"])}
-        | {"hours": hours_for_file(row["hours"])}
+        | {"hours": hours_for_file(row["hours"]), "appointments": appointments}
     )
 
 
@@ -165,6 +166,9 @@ def put_service(db: Database, service: Service, position: int | None = None) -> 
     values = {
         **service.model_dump(),
         "hours": json.dumps(parse_hours(service.hours)),
+        "appointments": (
+            json.dumps(service.appointments.model_dump()) if service.appointments else None
+        ),
         "enabled": int(service.enabled),
         "position": position,
     }

@@ -15,6 +15,7 @@ from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput
 from core.items import (
     Announcement,
+    Appointments,
     Center,
     CenterSettings,
     Holiday,
@@ -198,3 +199,26 @@ def set_holidays(
         note.before = list_holidays(db)
         note.after = put_holidays(db, wanted)
     return list(note.after)
+
+
+def appointment_settings(db: Database) -> dict[str, Any]:
+    """The center's booking window: days ahead, and the check-in window around a slot's start."""
+    return read_appointments(db).model_dump()
+
+
+def read_appointments(db: Database) -> Appointments:
+    return Appointments.model_validate(get_setting(db, "appointments", {}))
+
+
+def put_appointments(db: Database, appointments: Appointments) -> None:
+    _put(db, "json:appointments", json.dumps(appointments.model_dump()))
+
+
+def update_appointments(db: Database, change: Change, **values: Any) -> dict[str, Any]:
+    """Set how far ahead visitors may book, and how early and late a booking checks in."""
+    appointments = checked(Appointments, values)
+    with audited(db, change, "appointments.update", "appointments") as note:
+        note.before = appointment_settings(db)
+        put_appointments(db, appointments)
+        note.after = appointments.model_dump()
+    return appointment_settings(db)
