@@ -171,6 +171,7 @@ def register_adapters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     import admin
     import api
+    import book
     import counter
     import display
     import kiosk
@@ -184,6 +185,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(display.bp)
     app.register_blueprint(track.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(book.bp)
     app.add_url_rule("/", "home", _home)
 
 

@@ -244,3 +244,20 @@ def test_the_public_booking_routes_are_limited_per_address(database_path: Path) 
     answer = client.post("/api/appointments", json={**BOOKING, "date": "2099-01-01"})
     assert answer.status_code == 409
 
+
+def test_the_booking_page_lists_the_services_that_take_bookings(client: Any) -> None:
+    page = client.get("/book/")
+
+    assert page.status_code == 200
+    assert "Đặt lịch hẹn" in page.text and '"code": "D"' in page.text
+    assert '"code": "A"' not in page.text  # A takes no bookings
+    assert "2026-12-14" in page.text and "2026-12-15" not in page.text  # 14 days ahead
+    assert "Book a time" in client.get("/book/?lang=en").text
+
+
+def test_the_qr_code_encodes_booking_codes_only(client: Any) -> None:
+    svg = client.get("/book/qr.svg?code=ABCD23")
+
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert client.get("/book/qr.svg?code=http://evil.example").status_code == 400
+    assert client.get("/book/qr.svg?code=ABCD10").status_code == 400
