@@ -13,7 +13,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from harness.server import flask_command, gunicorn
-from tests.helpers.devices import VIOLATIONS, shot
+from tests.helpers.devices import (
+    ADMIN,
+    CLERK_PASSWORD,
+    VIOLATIONS,
+    admin_ready,
+    shot,
+    sign_in_admin,
+)
 
 PHONE = {"width": 390, "height": 844}
 CENTER_FILE = """
@@ -56,6 +63,7 @@ def booking_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     center.write_text(CENTER_FILE, encoding="utf-8")
     database = folder / "qms.db"
     flask_command(database, "load-config", str(center))
+    flask_command(database, "create-user", ADMIN, "--role", "admin", "--password", CLERK_PASSWORD)
     with gunicorn(database, folder / "gunicorn.log") as base:
         yield base
 
@@ -143,4 +151,40 @@ def test_the_page_speaks_english_on_request(
     expect(page.locator("h1")).to_have_text("Book a time")
     page.locator("#departments button", has_text="Department of Justice").click()
     expect(page.locator("#services button")).to_have_text(["Civil status"])
+    assert errors == []
+
+
+def test_an_admin_changes_a_services_bookings_and_the_phone_page_follows(
+    booking_server: str, browser: Any, phone: tuple[Page, list[str]]
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = context.new_page()
+    admin.goto(booking_server + "/admin/?lang=vi")
+    sign_in_admin(admin_ready(admin))
+    admin.goto(booking_server + "/admin/services")
+    admin_ready(admin)
+    admin.locator('tr[data-code="A"]').get_by_role("button", name="Sửa").click()
+    dialog = admin.locator("#service-dialog")
+    takes_bookings = dialog.locator('[name="takes-bookings"]')
+    expect(takes_bookings).to_be_checked()
+    expect(dialog.get_by_label("Thời lượng mỗi khung giờ (phút)")).to_have_value("30")
+    dialog.get_by_label("Số người mỗi khung giờ").fill("3")
+    dialog.get_by_role("button", name="Lưu").click()
+    expect(admin.locator("#toast")).to_have_text("Đã lưu.")
+
+    page, errors = phone
+    page.goto(booking_server + "/book/")
+    pick_first_slot_of_tomorrow(page)
+    expect(page.locator("#slots button").first).to_contain_text("Còn 3 chỗ")
+
+    admin_ready(admin)
+    admin.locator('tr[data-code="A"]').get_by_role("button", name="Sửa").click()
+    takes_bookings.uncheck()
+    expect(dialog.get_by_label("Số người mỗi khung giờ")).to_be_disabled()
+    dialog.get_by_role("button", name="Lưu").click()
+    expect(admin.locator("#toast")).to_have_text("Đã lưu.")
+    page.goto(booking_server + "/book/")
+    expect(page.locator("#no-services")).to_be_visible()
+    expect(page.locator("#departments button")).to_have_count(0)
+    context.close()
     assert errors == []
