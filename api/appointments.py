@@ -159,7 +159,7 @@ def cancel_appointment(code: str) -> ResponseReturnValue:
     responses={
         201: "the ticket, with `appointment`",
         404: "no booking has this code",
-        409: "too_early, expired, used or cancelled",
+        409: "too_early, expired, used, cancelled or closed",
         429: "too many requests",
     },
 )

@@ -400,8 +400,8 @@ def check_in(
                 default_service_s=default_service_s,
             )
         except Conflict as refusal:
-            if refusal.code == "closed":  # early, before the service opens for the day
-                raise Conflict(
+            if refusal.code == "closed" and now < starts_at and _opens_today(db, found, now):
+                raise Conflict(  # early, before the service opens for the day
                     f"Check-in opens when service {found.service} opens.", code="too_early"
                 ) from refusal
             raise
@@ -409,6 +409,13 @@ def check_in(
         changed = _set_status(db, found, AppointmentStatus.CHECKED_IN, now)
         _log(db, changed, AppointmentEventType.CHECKED_IN, now, payload={"kiosk": kiosk})
     return committed(CheckedIn(changed, issued), *events)
+
+
+def _opens_today(db: Database, found: Appointment, now: datetime) -> bool:
+    """Whether the booking's service has hours today (a holiday set after the booking has none)."""
+    service, _settings = bookable_service(db, found.service)
+    today = now.astimezone(get_center(db).zone).date()
+    return bool(opening_spans(service.hours, service.week, today, holiday_dates(db)))
 
 
 def expire_bookings(db: Database, *, now: datetime) -> list[AppointmentEvent]:

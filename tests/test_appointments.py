@@ -321,6 +321,20 @@ def test_check_in_before_the_service_opens_is_too_early(db: Any, clock: Clock) -
     assert appointments.find_booking(db, booked.code).status == AppointmentStatus.BOOKED
 
 
+def test_check_in_on_a_day_made_a_holiday_after_the_booking_says_closed(
+    db: Any, clock: Clock
+) -> None:
+    booked = book(db, clock)
+    holidays = '[{"date": "2026-12-01", "name": "Nghỉ bù"}]'
+    db.execute("UPDATE settings SET value = ? WHERE key = 'json:holidays'", [holidays])
+    at(clock, TUESDAY, "08:45")
+
+    with pytest.raises(Conflict) as refused:
+        appointments.check_in(db, booked.code, now=clock())
+
+    assert refused.value.code == "closed"
+
+
 def test_a_check_in_that_cannot_issue_its_ticket_leaves_the_booking_whole(
     db: Any, clock: Clock
 ) -> None:
