@@ -173,6 +173,22 @@ def test_check_in_answers_a_ticket_of_the_service(client: Any, clock: Clock) -> 
     assert client.get(f"/api/appointments/{code}").json["status"] == "checked_in"
 
 
+def test_a_check_in_reaches_the_hall_like_any_ticket(app: Any, client: Any, clock: Clock) -> None:
+    from realtime import socketio
+    from tests.helpers.pushes import payloads, received_until
+
+    code = booked(client)["code"]
+    at(clock, TUESDAY, "09:00")
+    hall = socketio.test_client(app, namespace="/display", flask_test_client=client)
+    hall.get_received("/display")  # the snapshot on connect
+
+    assert client.post(f"/api/appointments/{code}/check-in", json={}).status_code == 201
+
+    boards = payloads(received_until(hall, "/display", "board"), "board")
+    assert boards[-1]["waiting"]["D"] == 1
+    hall.disconnect(namespace="/display")
+
+
 def test_check_in_after_the_grace_period_is_expired(client: Any, clock: Clock) -> None:
     code = booked(client)["code"]
     at(clock, TUESDAY, "09:16")
