@@ -24,6 +24,7 @@ from core.counters import open_counter
 from core.errors import CenterFileError, NotFound
 from core.tickets import issue_ticket
 from tests.conftest import SMALL_CENTER
+from tests.helpers.configuration import configuration
 
 # A reload of the test center (conftest's SMALL_CENTER) with names, counters and kiosks changed;
 # it keeps the same services so that it can be loaded over it.
@@ -47,30 +48,12 @@ CHANGED_CENTER: dict[str, Any] = {
     "kiosks": [{"id": "k1", "name": "Sảnh chính", "printer": "dummy:", "paper": "58mm"}],
 }
 
-CONFIG_TABLES = (
-    "settings",
-    "departments",
-    "services",
-    "counters",
-    "counter_services",
-    "kiosks",
-    "priority_categories",
-)
-
 
 def changed(edit: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     """CHANGED_CENTER with one edit applied to a copy."""
     data = copy.deepcopy(CHANGED_CENTER)
     edit(data)
     return data
-
-
-def config_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the configuration tables, to compare before and after a refused load."""
-    return {
-        table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}").fetchall())
-        for table in CONFIG_TABLES
-    }
 
 
 def only_valid_printers(url: str) -> None:
@@ -191,14 +174,14 @@ def test_the_test_center_is_loaded_in_file_order(db: Database) -> None:
 def test_a_wrong_center_file_names_the_item_and_changes_nothing(
     db: Database, edit: Callable[[dict[str, Any]], Any], message: str
 ) -> None:
-    before = config_rows(db)
+    before = configuration(db)
 
     with pytest.raises(CenterFileError) as raised:
         load_center(db, changed(edit), check_printer=only_valid_printers)
 
     assert message in raised.value.message
     assert raised.value.status == 400
-    assert config_rows(db) == before
+    assert configuration(db) == before
     assert get_center(db).name == "Trung tâm thử"
     assert get_service(db, "A").name == "Hộ tịch"
     assert [c.number for c in list_counters(db)] == [1, 2, 3]
@@ -208,7 +191,7 @@ def test_a_file_dropping_a_priority_category_in_use_fails_midway_and_changes_not
     db: Database, clock: Any
 ) -> None:
     issue_ticket(db, "A", now=clock(), priority="pregnant")
-    before = config_rows(db)
+    before = configuration(db)
     only_elderly = changed(
         lambda data: data.update(
             priority={"categories": [{"code": "elderly", "name": "Người cao tuổi"}]}
@@ -219,7 +202,7 @@ def test_a_file_dropping_a_priority_category_in_use_fails_midway_and_changes_not
         load_center(db, only_elderly)
 
     # Settings and departments were written before the check failed: the rollback undid them.
-    assert config_rows(db) == before
+    assert configuration(db) == before
     assert get_center(db).language == "vi"
 
 

@@ -3,7 +3,6 @@ tables again (load -> export -> load), in the layout of design.md section 3."""
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,58 +12,31 @@ from sqlite_utils import Database
 
 from core.center import load_center
 from core.configuration import Change, catalogue, settings
-from db import connect, migrate
 from db.export import export_center, export_config, toml_string
+from tests.helpers.configuration import configuration, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "centers" / "can-tho.toml"
-CONFIG_TABLES = (
-    "departments",
-    "services",
-    "counters",
-    "counter_services",
-    "kiosks",
-    "priority_categories",
-)
-
-
-def fresh(path: Path) -> Database:
-    database = connect(path)
-    migrate(database)
-    return database
-
-
-def tables(db: Database) -> dict[str, Any]:
-    """The configuration tables; JSON settings compared as values, not as text."""
-    found: dict[str, Any] = {
-        table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}").fetchall())
-        for table in CONFIG_TABLES
-    }
-    found["settings"] = {
-        key: json.loads(value) if key.startswith("json:") else value
-        for key, value in db.execute("SELECT key, value FROM settings").fetchall()
-    }
-    return found
 
 
 def round_trip(db: Database, tmp_path: Path) -> Database:
-    again = fresh(tmp_path / "again.db")
+    again = fresh_database(tmp_path / "again.db")
     load_center(again, tomllib.loads(export_center(db)))
     return again
 
 
-def test_the_demo_center_round_trips_to_identical_tables(tmp_path: Path) -> None:
-    demo = fresh(tmp_path / "demo.db")
+def test_the_demo_center_round_trips_to_identical_configuration(tmp_path: Path) -> None:
+    demo = fresh_database(tmp_path / "demo.db")
     load_center(demo, tomllib.loads(DEMO.read_text(encoding="utf-8")))
 
     again = round_trip(demo, tmp_path)
 
-    assert tables(again) == tables(demo)
-    assert tables(demo)["services"]  # the comparison had something to compare
+    assert configuration(again) == configuration(demo)
+    assert configuration(demo)["services"]  # the comparison had something to compare
 
 
 def test_the_export_follows_the_design_layout(tmp_path: Path) -> None:
-    demo = fresh(tmp_path / "demo.db")
+    demo = fresh_database(tmp_path / "demo.db")
     load_center(demo, tomllib.loads(DEMO.read_text(encoding="utf-8")))
 
     text = export_center(demo)
@@ -102,7 +74,7 @@ def test_weekly_hours_holidays_and_settings_made_in_the_admin_pages_round_trip(
     again = round_trip(db, tmp_path)
 
     assert "[services.hours]\nweekdays = " in text and "date = 2026-09-02" in text
-    assert tables(again) == tables(db)
+    assert configuration(again) == configuration(db)
 
 
 def test_a_switched_off_service_stays_off_after_the_round_trip(
@@ -111,7 +83,7 @@ def test_a_switched_off_service_stays_off_after_the_round_trip(
     catalogue.set_service_enabled(db, Change(actor="root", now=clock()), "B", False)
 
     assert "enabled = false" in export_center(db)
-    assert tables(round_trip(db, tmp_path)) == tables(db)
+    assert configuration(round_trip(db, tmp_path)) == configuration(db)
 
 
 @pytest.mark.parametrize(

@@ -12,15 +12,13 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from sqlite_utils import Database
 
 from core import items
 from core.center import load_center
 from core.errors import CenterFileError
-from core.users import create_user
-from db import connect, migrate
+from db import connect
 from db.export import export_center
-from tests.conftest import CLERK_PASSWORD, sign_in
+from tests.helpers.configuration import configuration, fresh_database
 
 # A center file that writes every key of every item (a test below holds it to that).
 EVERY_KEY: dict[str, Any] = {
@@ -73,33 +71,6 @@ EVERY_KEY: dict[str, Any] = {
         {"id": "hall"},
     ],
 }
-CONFIG_TABLES = (
-    "settings",
-    "departments",
-    "services",
-    "counters",
-    "counter_services",
-    "kiosks",
-    "priority_categories",
-)
-
-
-def fresh(path: Path) -> Database:
-    database = connect(path)
-    migrate(database)
-    return database
-
-
-def tables(db: Database) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}").fetchall())
-        for table in CONFIG_TABLES
-    }
-    found["settings"] = sorted(
-        (key, json.loads(value) if key.startswith("json:") else value)
-        for key, value in db.execute("SELECT key, value FROM settings").fetchall()
-    )
-    return found
 
 
 def keys_of(model: type[BaseModel]) -> set[str]:
@@ -134,18 +105,18 @@ def test_the_test_file_writes_every_key_of_every_item() -> None:
 
 
 def test_every_item_round_trips_through_the_file(tmp_path: Path) -> None:
-    loaded = fresh(tmp_path / "loaded.db")
+    loaded = fresh_database(tmp_path / "loaded.db")
     load_center(loaded, EVERY_KEY)
-    again = fresh(tmp_path / "again.db")
+    again = fresh_database(tmp_path / "again.db")
 
     load_center(again, tomllib.loads(export_center(loaded)))
 
-    assert tables(again) == tables(loaded)
-    assert tables(loaded)["kiosks"]  # the comparison had something to compare
+    assert configuration(again) == configuration(loaded)
+    assert configuration(loaded)["kiosks"]  # the comparison had something to compare
 
 
 def test_ids_written_as_numbers_are_names(tmp_path: Path) -> None:
-    db = fresh(tmp_path / "qms.db")
+    db = fresh_database(tmp_path / "qms.db")
     load_center(db, EVERY_KEY)
 
     text = export_center(db)
@@ -156,15 +127,15 @@ def test_ids_written_as_numbers_are_names(tmp_path: Path) -> None:
 
 
 def test_a_wrong_item_names_itself_and_the_file_changes_nothing(tmp_path: Path) -> None:
-    db = fresh(tmp_path / "qms.db")
+    db = fresh_database(tmp_path / "qms.db")
     load_center(db, EVERY_KEY)
-    before = tables(db)
+    before = configuration(db)
     wrong = json.loads(json.dumps(EVERY_KEY))
     wrong["kiosks"][1]["paper"] = "A4"
 
     with pytest.raises(CenterFileError, match=r"kiosks\[2\] \(id 2\): paper 'A4' must be one of"):
         load_center(db, wrong)
-    assert tables(db) == before
+    assert configuration(db) == before
 
 
 # Each admin API change, and where its item shows in the exported file.
@@ -206,14 +177,6 @@ CHANGES = [
 ]
 
 
-@pytest.fixture
-def admin(app: Any, client: Any, clock: Any) -> dict[str, str]:
-    database = connect(app.config["DATABASE"])
-    create_user(database, "root", role="admin", password=CLERK_PASSWORD, now=clock())
-    database.conn.close()
-    return sign_in(client, "root")
-
-
 @pytest.mark.parametrize(("method", "path", "body", "table"), CHANGES)
 def test_an_admin_change_of_each_item_reaches_the_file(
     app: Any, client: Any, admin: dict[str, str], method: str, path: str, body: Any, table: str
@@ -230,9 +193,9 @@ def test_an_admin_change_of_each_item_reaches_the_file(
         wanted = {"date": date(2026, 4, 30)}
     assert any(wanted.items() <= entry.items() for entry in entries), entries
     database = connect(app.config["DATABASE"])
-    again = fresh(Path(app.config["DATABASE"]).with_name("again.db"))
+    again = fresh_database(Path(app.config["DATABASE"]).with_name("again.db"))
     load_center(again, exported)
-    assert tables(again) == tables(database)
+    assert configuration(again) == configuration(database)
     database.conn.close()
 
 
