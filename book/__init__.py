@@ -16,6 +16,7 @@ import qrcode
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from qrcode.image.svg import SvgPathImage
+from sqlite_utils import Database
 
 from core.center import get_center, list_departments
 from core.configuration.settings import read_appointments
@@ -58,7 +59,7 @@ def page() -> ResponseReturnValue:
     )
 
 
-def bookable_services(database: Any) -> list[dict[str, Any]]:
+def bookable_services(database: Database) -> list[dict[str, Any]]:
     """The switched-on services that take bookings, in the kiosk's order."""
     found = rows(
         database,
