@@ -12,15 +12,15 @@ from typing import Annotated
 from pydantic import Field
 
 from api.validation import Body
-from core import items
+from core import fields, items
 from core.vocabulary import CATEGORIES_MAX, ITEMS_MAX, PASSWORD_MAX
 
 REASON = Field(None, description="Why (optional); kept in the audit log.")
-Role = items.Role
+Role = fields.Role
 
 
 class AdminChange(Body):
-    reason: items.OptionalText = REASON
+    reason: fields.OptionalText = REASON
 
 
 class AdminCenter(items.CenterSettings, AdminChange):
@@ -44,7 +44,7 @@ class AdminService(items.Service, AdminChange):
 
 
 class AdminOrder(AdminChange):
-    codes: list[items.Id] = Field(
+    codes: list[fields.Id] = Field(
         max_length=ITEMS_MAX,
         description="Every item's code once, in the order the kiosk is to list them.",
     )

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import bp
 from core.errors import QueueError
-from core.items import explain
+from core.fields import explain
 
 log = logging.getLogger(__name__)
 

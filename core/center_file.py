@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from core.center import get_setting, list_counters, list_kiosks, list_priority_categories
 from core.errors import CenterFileError
+from core.fields import explain, path_text
 from core.items import (
     ARRAYS,
     CenterFile,
@@ -25,8 +26,6 @@ from core.items import (
     Kiosk,
     Priority,
     PriorityCategory,
-    explain,
-    path_text,
 )
 from core.schedule import list_holidays
 

@@ -16,7 +16,8 @@ from core.center import get_service
 from core.configuration import Change, audited
 from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
-from core.items import Department, DepartmentNames, Service, ServiceSettings, checked
+from core.fields import checked
+from core.items import Department, DepartmentNames, Service, ServiceSettings
 from core.rows import rows
 from core.schedule import hours_by_day, hours_for_file, parse_hours
 

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 from core.center import get_setting
 from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput, NotFound
-from core.items import Display, DisplaySettings, checked
+from core.fields import checked
+from core.items import Display, DisplaySettings
 from core.rows import rows
 
 SETTING = "json:displays"

@@ -17,7 +17,8 @@ from core.center import get_counter, get_kiosk
 from core.configuration import Change, audited
 from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
-from core.items import Counter, CounterSettings, Kiosk, KioskSettings, checked
+from core.fields import checked
+from core.items import Counter, CounterSettings, Kiosk, KioskSettings
 from core.rows import rows
 
 

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from core.center import get_center, get_setting, list_priority_categories
 from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput
+from core.fields import checked
 from core.items import (
     Announcement,
     Appointments,
@@ -21,7 +22,6 @@ from core.items import (
     Holiday,
     PriorityCategory,
     PriorityPolicy,
-    checked,
 )
 from core.rows import rows
 from core.schedule import HOLIDAYS_SETTING, list_holidays
