@@ -24,10 +24,17 @@ Input limits live here too, for every route at once, present and future: request
 with an integer beyond SQLite's 64 bits, is a bad body (400) rather than a RecursionError or an
 OverflowError deep in a query; and path integers are bounded the same way (a counter number of 30
 digits matches no route: 404).
+
+The secret key signs the session cookies: whoever guesses it can sign in as anyone. A key from
+`QMS_SECRET_KEY` shorter than 32 characters, or made of few distinct
+characters ("aaaa...", "1212..."), stops the server from starting, with a message saying how to
+make a good one (test apps excepted). The one generated into instance/secret_key is 64 random hex
+digits, readable by its owner only.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -63,6 +70,12 @@ HEADERS = {
 SESSION_HOURS = 12  # one clerk's shift
 SQLITE_INTEGER_MAX = 2**63 - 1
 MAX_CONTENT_LENGTH = 1024 * 1024  # JSON commands are small; a center file is a few kB
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_DISTINCT = 8  # a random key of 32 characters has ~14 distinct hex digits or more
+
+
+class WeakSecretKey(ValueError):
+    """The configured secret key could be guessed: the server refuses to start with it."""
 
 
 def register_security(app: Flask) -> None:
@@ -70,6 +83,7 @@ def register_security(app: Flask) -> None:
 
     Call it before the blueprints are registered: routes take their converters when added.
     """
+    check_secret_key(app)
     app.url_map.converters["int"] = SQLiteInteger
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
@@ -90,6 +104,27 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse a guessable `QMS_SECRET_KEY` (unless a test's own mapping replaced it).
+
+    Without one, prepare() generates a random key into instance/secret_key.
+    """
+    text = os.environ.get("QMS_SECRET_KEY", "")
+    if app.testing or not text or str(app.config.get("SECRET_KEY")) != text:
+        return
+    if len(text) < SECRET_KEY_MIN_LENGTH:
+        problem = f"is {len(text)} characters long; it needs {SECRET_KEY_MIN_LENGTH} or more"
+    elif len(set(text)) < SECRET_KEY_MIN_DISTINCT:
+        problem = f"is made of only {len(set(text))} different characters; it must be random"
+    else:
+        return
+    raise WeakSecretKey(
+        f"QMS_SECRET_KEY {problem}, or anyone could sign session cookies. Make one with\n"
+        "  python -c 'import secrets; print(secrets.token_hex(32))'\n"
+        "or unset it: the server then keeps a random key in instance/secret_key."
+    )
 
 
 class SQLiteInteger(IntegerConverter):

@@ -25,6 +25,7 @@ from api.admin_schemas import (
     AdminPriorityPolicy,
 )
 from api.auth import SUPERVISORS, current_user, require
+from api.reports import FIRST_DAY, LAST_DAY
 from api.validation import documented, parse
 from core.audit import KINDS, MAX_PAGE_SIZE, PAGE_SIZE, days_to_range, latest_id, list_entries
 from core.center import get_center, list_kiosks
@@ -232,9 +233,12 @@ def _day(text: str | None, default: date) -> date:
     if not text:
         return default
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as error:
         raise InvalidInput(f"Dates are written YYYY-MM-DD, not {text!r}.") from error
+    if not FIRST_DAY <= day <= LAST_DAY:  # 9999-12-31's next midnight is no datetime: a 500
+        raise InvalidInput(f"Dates run from {FIRST_DAY} to {LAST_DAY}, not {text!r}.")
+    return day
 
 
 from api import admin_catalogue, admin_users  # noqa: E402,F401  (they add their routes to bp)

@@ -40,6 +40,8 @@ CSV_COLUMNS = (
     "ratings",
 )
 ANSWERS = {200: "the summary", 400: "bad dates"}
+# The days a period may name: each one's midnights, in any time zone, must be datetimes.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 
 
 def today() -> date:
@@ -52,11 +54,17 @@ def period(defaults: tuple[date, date] | None = None) -> tuple[date, date]:
     for name, default in zip(("from", "to"), defaults or (today(), today()), strict=True):
         text = request.args.get(name)
         try:
-            days.append(date.fromisoformat(text) if text else default)
+            day = date.fromisoformat(text) if text else default
         except ValueError:
             raise InvalidInput(
                 f"{name!r} must be a date such as 2026-11-30, not {text!r}.", code="bad_date"
             ) from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(
+                f"{name!r} must lie between {FIRST_DAY} and {LAST_DAY}, not {text!r}.",
+                code="bad_date",
+            )
+        days.append(day)
     return days[0], days[1]
 
 

@@ -7,6 +7,7 @@ the last connection of a WAL database checkpoints it and halves the write rate.
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -22,8 +23,13 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open one connection to the center's database with the project's pragmas."""
+    """Open one connection to the center's database with the project's pragmas.
+
+    A new database file is made readable by its owner only (0600): it holds the staff's password
+    hashes and the visitors' phones. SQLite gives its -wal and -shm files the same mode.
+    """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _create_private(Path(path))
     connection = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
@@ -32,6 +38,16 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys=ON")
     return sqlite_utils.Database(connection)
+
+
+def _create_private(path: Path) -> None:
+    """Make the file empty and 0600 if it does not exist (SQLite takes an empty file as new)."""
+    if str(path) == ":memory:" or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another worker made it in between: it made it 0600 too
+        pass
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -1,0 +1,125 @@
+"""What a stranger on the hall Wi-Fi, or a careless install, must not get away with: periods
+beyond the calendar, a guessable secret key, a database anyone on the PC can read."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db import connect
+from harness.server import ROOT, flask_command, serve
+from security import WeakSecretKey
+from server import create_app
+from tests.conftest import sign_in
+
+DEMO_CENTER = ROOT / "centers" / "can-tho.toml"
+EDGES = ("from=0001-01-01&to=9999-12-31", "from=9999-12-31&to=9999-12-31", "from=0001-01-01")
+
+
+# ---- periods beyond the calendar -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", EDGES)
+def test_the_audit_log_refuses_days_beyond_the_calendar_with_a_message(
+    client: Any, query: str
+) -> None:
+    sign_in(client, "chi")
+    answer = client.get(f"/api/admin/audit?{query}")
+    assert answer.status_code == 400, answer.json  # was 500: OverflowError
+    assert answer.json["error"] == "invalid"
+    assert "1970-01-01" in answer.json["message"]
+
+
+@pytest.mark.parametrize("path", ["summary", "summary.csv", "staffing"])
+@pytest.mark.parametrize("query", EDGES)
+def test_the_reports_refuse_days_beyond_the_calendar_alike(
+    client: Any, path: str, query: str
+) -> None:
+    sign_in(client, "chi")
+    answer = client.get(f"/api/reports/{path}?{query}")
+    assert answer.status_code == 400, answer.json
+    assert answer.json["error"] == "bad_date"
+
+
+def test_the_last_and_first_days_allowed_still_answer(client: Any) -> None:
+    sign_in(client, "chi")
+    assert client.get("/api/admin/audit?from=1970-01-01&to=9998-12-31").status_code == 200
+    assert client.get("/api/reports/summary?from=9998-12-31&to=9998-12-31").status_code == 200
+
+
+# ---- the secret key ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key", ["s3cret", "correct-horse-battery", "a" * 64, "ab" * 32, "0123456" * 5]
+)
+def test_a_guessable_secret_key_stops_the_server_from_starting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("QMS_SECRET_KEY", key)
+    with pytest.raises(WeakSecretKey, match="(?s)QMS_SECRET_KEY .*secrets.token_hex"):
+        create_app({"DATABASE": str(tmp_path / "qms.db")})
+
+
+def test_a_random_secret_key_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    monkeypatch.setenv("QMS_SECRET_KEY", key)
+    assert create_app({"DATABASE": str(tmp_path / "qms.db")}).config["SECRET_KEY"] == key
+
+
+def test_a_test_apps_own_key_is_not_judged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMS_SECRET_KEY", "short")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "q.db"), "SECRET_KEY": "t"})
+    assert app.config["SECRET_KEY"] == "t"
+
+
+@pytest.mark.slow
+def test_gunicorn_refuses_to_start_with_a_weak_key_and_says_why(tmp_path: Path) -> None:
+    flask_command(tmp_path / "qms.db", "load-config", str(DEMO_CENTER))
+    with (
+        pytest.raises(RuntimeError, match="QMS_SECRET_KEY is 8 characters long"),
+        serve(tmp_path / "qms.db", tmp_path / "gunicorn.log", QMS_SECRET_KEY="password"),
+    ):
+        pass
+
+
+# ---- files only the server's user may read ----------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_database_and_its_wal_files_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fresh" / "qms.db"
+    database = connect(path)
+    database.execute("CREATE TABLE t (x)")
+    database.execute("INSERT INTO t VALUES (1)")
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+    try:
+        assert {file.name: oct(mode(file)) for file in files} == {
+            file.name: "0o600" for file in files
+        }  # was 0o644: the password hashes readable by every account on the PC
+    finally:
+        database.conn.close()
+
+
+def test_opening_an_existing_database_leaves_its_mode_alone(tmp_path: Path) -> None:
+    path = tmp_path / "qms.db"
+    connect(path).conn.close()
+    path.chmod(0o640)  # an admin's own choice, e.g. for a backup group
+    connect(path).conn.close()
+    assert mode(path) == 0o640
+
+
+def test_the_generated_secret_key_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    from server import _instance_secret
+
+    key = _instance_secret(tmp_path / "instance")
+    assert len(key) == 64
+    assert mode(tmp_path / "instance" / "secret_key") == 0o600
