@@ -85,6 +85,7 @@ FIELDS = {
     "paper": lazy_pgettext("admin", "paper"),
     "policy": lazy_pgettext("admin", "policy"),
     "max_in_row": lazy_pgettext("admin", "in a row"),
+    "elderly_age": lazy_pgettext("admin", "elderly age (ID card)"),
     "repeat": lazy_pgettext("admin", "repeat"),
     "template": lazy_pgettext("admin", "template"),
     "role": lazy_pgettext("admin", "role"),

@@ -113,7 +113,7 @@ def admin_set_holidays() -> ResponseReturnValue:
 @bp.put("/admin/priority/policy")
 @require(ADMIN)
 @documented(
-    "Priority first always (strict), or at most N in a row",
+    "Priority first always (strict), or at most N in a row; the ID card's elderly age",
     body=AdminPriorityPolicy,
     access=ADMIN,
     responses=INVALID,
@@ -121,7 +121,11 @@ def admin_set_holidays() -> ResponseReturnValue:
 def admin_priority_policy() -> ResponseReturnValue:
     body = parse(AdminPriorityPolicy)
     result = settings.set_priority_policy(
-        get_db(), change(body.reason), policy=body.policy, max_in_row=body.max_in_row
+        get_db(),
+        change(body.reason),
+        policy=body.policy,
+        max_in_row=body.max_in_row,
+        elderly_age=body.elderly_age,
     )
     return published(result, layout=False)
 

@@ -40,6 +40,7 @@ from core.fields import (
     unique,
     whole,
 )
+from core.identity import DEFAULT_ELDERLY_AGE, ELDERLY_AGE_RANGE
 from core.vocabulary import (
     CATEGORIES_MAX,
     COUNTER_MAX,
@@ -239,6 +240,11 @@ class PriorityPolicy(Item):
     policy: Policy = None
     max_in_row: Annotated[int | None, whole(0, MAX_IN_ROW)] = Field(
         None, description="With 'limit': 1..20 priority calls in a row while others wait."
+    )
+    elderly_age: Annotated[int, whole(*ELDERLY_AGE_RANGE)] = Field(
+        DEFAULT_ELDERLY_AGE,
+        description="A visitor whose ID card, read at the kiosk, says this age or over gets an"
+        " elderly priority ticket.",
     )
 
     @model_check(mode="after")

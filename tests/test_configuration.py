@@ -102,8 +102,8 @@ def test_priority_policy_strict_or_at_most_n_in_a_row(db: Database, change: Chan
     settings.set_priority_policy(db, change, policy="limit", max_in_row=3)
     assert get_center(db).priority_max_in_row == 3
     assert last_entry(db).details == {
-        "before": {"policy": "strict", "max_in_row": 0},
-        "after": {"policy": "limit", "max_in_row": 3},
+        "before": {"policy": "strict", "max_in_row": 0, "elderly_age": 60},
+        "after": {"policy": "limit", "max_in_row": 3, "elderly_age": 60},
     }
 
 

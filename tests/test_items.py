@@ -31,6 +31,7 @@ EVERY_KEY: dict[str, Any] = {
     "priority": {
         "policy": "limit",
         "max_in_row": 3,
+        "elderly_age": 65,
         "categories": [
             {"code": "elderly", "name": "Người cao tuổi", "name_en": "Elderly"},
             {"code": 7, "name": "Thương binh"},
@@ -159,7 +160,12 @@ CHANGES = [
     ("PUT", "/api/admin/counters/2", {"name": "Quầy hai", "services": ["A"]}, "counters"),
     ("POST", "/api/admin/kiosks", {"id": "k9", "printer": "dummy:", "paper": "58mm"}, "kiosks"),
     ("POST", "/api/admin/displays", {"id": "d1", "shows": "counters", "counters": [3]}, "displays"),
-    ("PUT", "/api/admin/priority/policy", {"policy": "limit", "max_in_row": 4}, "priority"),
+    (
+        "PUT",
+        "/api/admin/priority/policy",
+        {"policy": "limit", "max_in_row": 4, "elderly_age": 65},
+        "priority",
+    ),
     ("PUT", "/api/admin/announcement", {"language": "en", "repeat": 3}, "announcement"),
     ("PUT", "/api/admin/holidays", {"holidays": [{"date": "2026-04-30"}]}, "holidays"),
     ("PUT", "/api/admin/appointments", {"days_ahead": 21, "grace_min": 5}, "appointments"),

@@ -14,6 +14,7 @@ from core.center import get_center, get_setting, list_priority_categories
 from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput
 from core.fields import checked
+from core.identity import DEFAULT_ELDERLY_AGE
 from core.items import (
     Announcement,
     Appointments,
@@ -111,19 +112,30 @@ def priority_settings(db: Database) -> dict[str, Any]:
     return {**read_priority_policy(db).model_dump(), "categories": list_priority_categories(db)}
 
 
+ELDERLY_AGE_SETTING = "priority_elderly_age"
+
+
 def read_priority_policy(db: Database) -> PriorityPolicy:
-    return PriorityPolicy(max_in_row=get_center(db).priority_max_in_row or 0)
+    stored = rows(db, "SELECT value FROM settings WHERE key = ?", [ELDERLY_AGE_SETTING])
+    return PriorityPolicy(
+        max_in_row=get_center(db).priority_max_in_row or 0,
+        elderly_age=int(stored[0]["value"]) if stored else DEFAULT_ELDERLY_AGE,
+    )
 
 
 def put_priority_policy(db: Database, policy: PriorityPolicy) -> None:
     _put(db, "priority_max_in_row", str(policy.max_in_row))
+    _put(db, ELDERLY_AGE_SETTING, str(policy.elderly_age))
 
 
 def set_priority_policy(db: Database, change: Change, **values: Any) -> dict[str, Any]:
-    """Strict: a waiting priority ticket always goes first. Limit: at most N in a row."""
+    """Strict: a waiting priority ticket always goes first. Limit: at most N in a row. The
+    elderly age of the ID card stays as it is unless given."""
+    current = read_priority_policy(db)
+    values.setdefault("elderly_age", current.elderly_age)
     policy = checked(PriorityPolicy, values)
     with audited(db, change, "priority.policy", "priority") as note:
-        note.before = read_priority_policy(db).model_dump()
+        note.before = current.model_dump()
         put_priority_policy(db, policy)
         note.after = policy.model_dump()
     return priority_settings(db)
