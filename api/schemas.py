@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from api.validation import Body
+from core.identity import ID_QR_MAX
 from core.vocabulary import ID, SERVICE_CODE
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -20,11 +22,34 @@ class Login(Body):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+def _id_qr(value: Any) -> Any:
+    """Refuse a card's text without repeating it: it holds a name and an address."""
+    if value is not None and (not isinstance(value, str) or len(value) > ID_QR_MAX):
+        raise PydanticCustomError(
+            "bad_id_qr",
+            "{message}",
+            {
+                "message": f"id_qr must be the text of an ID card's QR code, at most {ID_QR_MAX}"
+                " characters.",
+                "named": False,
+            },
+        )
+    return value
+
+
 class NewTicket(Body):
     service: ServiceCode = Field(description="The service's code, e.g. 'A'.")
     priority: Code | None = Field(None, description="A priority category: elderly, disabled...")
     kiosk: Code | None = Field(None, description="The kiosk that issues it (chooses the printer).")
     paper: bool = Field(True, description="False: the visitor wants no paper ticket.")
+    id_qr: Annotated[
+        Annotated[str, Field(max_length=ID_QR_MAX)] | None, BeforeValidator(_id_qr)
+    ] = Field(
+        None,
+        description="The citizen ID card's QR text, as the kiosk's scanner read it: a holder of"
+        " [priority] elderly_age or over gets an elderly ticket. Only a keyed hash of the ID"
+        " number and the birth year are kept.",
+    )
 
 
 class Reason(Body):

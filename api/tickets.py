@@ -17,15 +17,18 @@ from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
 from core.center import get_center
+from core.configuration.settings import read_priority_policy
 from core.domain_events import collect
 from core.errors import InvalidInput
 from core.events import ticket_events
+from core.identity import CardHolder, read_id_card
 from core.models import Ticket
 from core.tickets import (
     ahead_of,
     find_by_label,
     find_by_token,
     issue_ticket,
+    priority_facts,
     track_state,
     wait_range_min,
 )
@@ -48,6 +51,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     body=NewTicket,
     responses={
         201: "issued",
+        400: "bad_id_qr: not an ID card's QR code",
         404: "unknown service",
         409: "closed or quota reached",
         429: "too many tickets from this client",
@@ -55,13 +59,16 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 )
 def create_ticket() -> ResponseReturnValue:
     request_body = parse(NewTicket)
+    database = get_db()
     issued, events = collect(
         issue_ticket,
-        get_db(),
+        database,
         request_body.service,
         now=now(),
         priority=request_body.priority,
         kiosk=request_body.kiosk,
+        holder=card_holder(request_body.id_qr),
+        elderly_age=read_priority_policy(database).elderly_age,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
     )
     ticket = issued.ticket
@@ -75,6 +82,7 @@ def create_ticket() -> ResponseReturnValue:
         "label": ticket.label,
         "service": ticket.service,
         "priority": ticket.priority,
+        **priority_facts(database, ticket.id),
         "issued_at": ticket.issued_at,
         "ahead": issued.ahead,
         "estimated_wait_s": issued.estimated_wait_s,
@@ -83,6 +91,15 @@ def create_ticket() -> ResponseReturnValue:
         "print": printing,
     }
     return jsonify(answer), 201
+
+
+def card_holder(id_qr: str | None) -> CardHolder | None:
+    """What is kept of the ID card the kiosk read (its hash keyed with the instance secret)."""
+    if id_qr is None:
+        return None
+    database = get_db()
+    today = now().astimezone(get_center(database).zone).date()
+    return read_id_card(id_qr, key=str(current_app.config["SECRET_KEY"]).encode(), today=today)
 
 
 @bp.get("/tickets/<token>")

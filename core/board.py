@@ -35,7 +35,8 @@ def latest_seq(db: Database) -> int:
 
 
 def board(db: Database, *, now: datetime) -> dict[str, Any]:
-    """The hall display's snapshot: the seq of the latest call, the last calls, who waits."""
+    """The board as staff see it: the seq of the latest call, the last calls with their priority
+    category, who waits. The hall sees `public_board` of it."""
     day = get_center(db).day(now)
     calls = [
         {key: row[key] for key in ("label", "counter", "service", "priority", "at")}
@@ -48,6 +49,13 @@ def board(db: Database, *, now: datetime) -> dict[str, Any]:
         )
     ]
     return {"seq": latest_seq(db), "calls": calls, "waiting": waiting_counts(db, day)}
+
+
+def public_board(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The board for the hall: each call says whether it is priority, never why (a visitor's
+    pregnancy or disability is not the hall's business)."""
+    calls = [{**call, "priority": call["priority"] is not None} for call in snapshot["calls"]]
+    return {**snapshot, "calls": calls}
 
 
 def services_overview(

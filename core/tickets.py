@@ -17,6 +17,7 @@ from core.center import get_center, get_service, list_priority_categories
 from core.domain_events import EventType, committed
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
+from core.identity import DEFAULT_ELDERLY_AGE, ELDERLY, CardHolder, is_elderly
 from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
 from core.rows import rows
 from core.schedule import holiday_dates, opening_spans
@@ -34,15 +35,26 @@ def issue_ticket(
     now: datetime,
     priority: str | None = None,
     kiosk: str | None = None,
+    holder: CardHolder | None = None,
+    elderly_age: int = DEFAULT_ELDERLY_AGE,
     default_service_s: int = DEFAULT_SERVICE_S,
 ) -> Issued:
-    """Give the visitor the next number of a service, with the people ahead and the wait."""
+    """Give the visitor the next number of a service, with the people ahead and the wait.
+
+    `holder` is what an ID card read at the kiosk gave: at `elderly_age` or over the ticket is
+    elderly priority, checked by the card; younger, it keeps the priority the visitor chose (a
+    card never takes away a declared disability or pregnancy).
+    """
     center = get_center(db)
     service = get_service(db, service_code)
     if not service.enabled:
         raise NotFound(f"No service with code {service_code!r}.")
-    if priority is not None and priority not in {c["code"] for c in list_priority_categories(db)}:
+    categories = {c["code"] for c in list_priority_categories(db)}
+    if priority is not None and priority not in categories:
         raise InvalidInput(f"Unknown priority category {priority!r}.", code="unknown_priority")
+    source = "kiosk" if priority is not None else None
+    if holder is not None and ELDERLY in categories and is_elderly(holder, elderly_age):
+        priority, source = ELDERLY, "id_card"
     if not is_within_hours(service, center.zone, now, holidays=holiday_dates(db)):
         raise Conflict(f"Service {service.code} is not taking tickets now.", code="closed")
     day = center.day(now)
@@ -68,7 +80,8 @@ def issue_ticket(
         estimated = estimate_wait_s(db, service.code, ahead, default_service_s)
         cursor = db.execute(
             "INSERT INTO tickets (token, service, queue, day, number, label, priority, issued_at,"
-            " kiosk, predicted_wait_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            " kiosk, predicted_wait_s, priority_source, id_hash, birth_year)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             [
                 secrets.token_urlsafe(TOKEN_BYTES),
                 service.code,
@@ -80,13 +93,17 @@ def issue_ticket(
                 timestamp(now),
                 kiosk,
                 estimated,
+                source,
+                holder.id_hash if holder else None,
+                holder.birth_year if holder else None,
             ],
         )
         ticket = ticket_from_cursor(cursor)
         assert ticket is not None
-        event = append_event(
-            db, ticket, EventType.TICKET_ISSUED, now, data={"kiosk": kiosk, "priority": priority}
-        )
+        data: dict[str, Any] = {"kiosk": kiosk, "priority": priority}
+        if holder is not None:  # the history says the card was read, and what it decided
+            data["priority_source"] = source
+        event = append_event(db, ticket, EventType.TICKET_ISSUED, now, data=data)
     return committed(Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated), event)
 
 
@@ -181,7 +198,8 @@ def wait_range_min(estimated_wait_s: int) -> tuple[int, int]:
 def track_state(
     db: Database, ticket: Ticket, default_service_s: int = DEFAULT_SERVICE_S
 ) -> dict[str, Any]:
-    """What the visitor's phone shows of a ticket: where it stands, the wait, the counter."""
+    """What the visitor's phone shows of a ticket: where it stands, the wait, the counter, and
+    whether it is priority (never its category: whoever holds the link sees this)."""
     ahead = ahead_of(db, ticket)
     waiting = ticket.status == TicketStatus.WAITING
     estimated = estimate_wait_s(db, ticket.queue, ahead, default_service_s) if waiting else 0
@@ -189,12 +207,22 @@ def track_state(
         "label": ticket.label,
         "status": str(ticket.status),
         "service": ticket.queue,
+        "priority": ticket.priority is not None,
         "ahead": ahead,
         "estimated_wait_s": estimated,
         "estimated_wait_range_min": list(wait_range_min(estimated)),
         "counter": ticket.counter,
         "called_at": ticket.called_at,
     }
+
+
+def priority_facts(db: Database, ticket_id: int) -> dict[str, Any]:
+    """Who made the ticket priority (kiosk, clerk, id_card or None) and the card's birth year."""
+    for row in rows(
+        db, "SELECT priority_source, birth_year FROM tickets WHERE id = ?", [ticket_id]
+    ):
+        return row
+    raise NotFound(f"No ticket {ticket_id}.")
 
 
 def get_ticket(db: Database, ticket_id: int) -> Ticket:

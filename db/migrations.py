@@ -294,3 +294,34 @@ def m005_appointments(db: Database) -> None:
     """Let services take bookings of time slots, and keep the bookings and their history."""
     for statement in APPOINTMENTS:
         db.execute(statement)
+
+
+TICKET_ID_CARD = (
+    # Who made a ticket priority: the visitor at the kiosk, a clerk, or the ID card's birth
+    # date (NULL: a regular ticket).
+    """ALTER TABLE tickets ADD COLUMN priority_source TEXT
+        CHECK (priority_source IN ('kiosk', 'clerk', 'id_card'))""",
+    # What is kept of an ID card read at the kiosk: the ID number's keyed hash (HMAC with the
+    # instance secret, as bookings keep it) and the birth year; never the name, the address,
+    # the full birth date or the QR text.
+    "ALTER TABLE tickets ADD COLUMN id_hash TEXT",
+    """ALTER TABLE tickets ADD COLUMN birth_year INTEGER
+        CHECK (birth_year IS NULL OR birth_year BETWEEN 1900 AND 2200)""",
+    "UPDATE tickets SET priority_source = 'kiosk' WHERE priority IS NOT NULL",
+    # A priority changed after the kiosk is a clerk's (or supervisor's) decision, whoever's code
+    # changes it: the source follows the category here, once.
+    """CREATE TRIGGER tickets_priority_by_clerk AFTER UPDATE OF priority ON tickets
+        WHEN NEW.priority IS NOT OLD.priority
+        BEGIN
+            UPDATE tickets SET priority_source =
+                CASE WHEN NEW.priority IS NULL THEN NULL ELSE 'clerk' END
+            WHERE id = NEW.id;
+        END""",
+)
+
+
+@migrations(name="m006_tickets_priority_source_and_id_card")
+def m006_tickets_priority_source_and_id_card(db: Database) -> None:
+    """Say who made a ticket priority, and keep the little an ID card read at the kiosk gives."""
+    for statement in TICKET_ID_CARD:
+        db.execute(statement)

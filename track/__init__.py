@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
-from core.center import get_center, list_priority_categories, list_services
+from core.center import get_center, list_services
 from core.errors import NotFound
 from core.tickets import find_by_token, track_state
 from db.web import get_db
@@ -38,5 +38,4 @@ def page(token: str) -> ResponseReturnValue:
         token=token,
         state=track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]),
         services={service.code: service for service in list_services(database)},
-        priorities={row["code"]: row for row in list_priority_categories(database)},
     )
