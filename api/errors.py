@@ -15,9 +15,13 @@ from core.errors import QueueError
 from core.fields import explain
 
 log = logging.getLogger(__name__)
+MAX_MESSAGE = 500  # characters: a message names one problem; a stranger's megabyte is cut short
 
 
 def error(status: int, code: str, message: str) -> ResponseReturnValue:
+    """The answer to a refused request; its message is capped (it may quote the request)."""
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 1] + "…"
     return jsonify(error=code, message=message), status
 
 

@@ -1,8 +1,10 @@
-"""What a stranger on the hall Wi-Fi, or a careless install, must not get away with: periods
-beyond the calendar, a guessable secret key, a database anyone on the PC can read."""
+"""What a stranger on the hall Wi-Fi, or a careless install, must not get away with: bodies
+built to cost, periods beyond the calendar, a guessable secret key, a database anyone on the PC
+can read. (The same abuse against a real gunicorn, timed: tests/test_abuse.py.)"""
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,54 @@ from security import WeakSecretKey
 from server import create_app
 from tests.conftest import sign_in
 
+PUBLIC_POSTS = ("/api/tickets", "/api/ratings", "/api/appointments", "/api/session")
+
 DEMO_CENTER = ROOT / "centers" / "can-tho.toml"
 EDGES = ("from=0001-01-01&to=9999-12-31", "from=9999-12-31&to=9999-12-31", "from=0001-01-01")
+
+
+# ---- bodies built to cost --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PUBLIC_POSTS)
+def test_a_body_of_90000_unknown_keys_is_refused_before_it_is_read(client: Any, path: str) -> None:
+    body = json.dumps({f"{i:x}": 0 for i in range(90_000)}, separators=(",", ":"))
+    answer = client.post(path, data=body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json == {
+        "error": "invalid",
+        "message": "The body holds more than 4096 keys and items; no request needs so many.",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"service": "A", "k": [[0] * 10] * 500},  # 5,000 values, few commas: counted when read
+        {"service": "A", "k": [[[[[[[[[[[]]]]]]]]]]]},  # 11 levels
+    ],
+)
+def test_a_body_too_large_or_too_deep_in_shape_is_refused(client: Any, body: Any) -> None:
+    answer = client.post("/api/tickets", json=body)
+    assert answer.status_code == 400
+    assert answer.json["message"].startswith("The body ")
+
+
+def test_a_bad_value_is_quoted_in_at_most_500_characters(client: Any) -> None:
+    answer = client.post("/api/tickets", json={"service": "A", "priority": "x" * 900_000})
+    assert answer.status_code == 400
+    assert len(answer.json["message"]) <= 500  # was 900 kB: the value quoted whole
+    assert answer.json["message"].startswith("priority")
+
+
+def test_the_largest_real_body_is_still_taken(client: Any, admin: dict[str, str]) -> None:
+    holidays = [
+        {"date": f"2027-{month:02}-{day:02}", "name": f"Nghỉ lễ, ngày {day}"}
+        for month in range(1, 13)
+        for day in range(1, 29)
+    ]
+    answer = client.put("/api/admin/holidays", json={"holidays": holidays}, headers=admin)
+    assert answer.status_code == 200, answer.json
 
 
 # ---- periods beyond the calendar -------------------------------------------------------------
