@@ -30,13 +30,25 @@ The secret key signs the session cookies: whoever guesses it can sign in as anyo
 characters ("aaaa...", "1212..."), stops the server from starting, with a message saying how to
 make a good one (test apps excepted). The one generated into instance/secret_key is 64 random hex
 digits, readable by its owner only.
+
+A stranger's malformed Socket.IO packets cost a line of log, not a traceback each: engineio,
+python-socketio and gunicorn log what their packet parsers choke on as errors with the whole stack,
+so a loop of bad packets would fill the disk and bury real errors. `BadPacketLog` turns such a
+record (an exception raised inside engineio or socketio, below any of our code) into one warning
+line, at most BAD_PACKET_LINES a minute, with the count of those left out; an exception raised in
+our own handlers keeps its traceback.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
+import traceback
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
@@ -74,6 +86,11 @@ SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_MIN_DISTINCT = 8  # a random key of 32 characters has ~14 distinct hex digits or more
 
 
+BAD_PACKET_LINES = 10  # a minute: enough to see an attack, too few to fill a disk
+PACKET_LOGGERS = ("engineio.server", "socketio.server", "gunicorn.error")
+_PROJECT = str(Path(__file__).resolve().parent)
+
+
 class WeakSecretKey(ValueError):
     """The configured secret key could be guessed: the server refuses to start with it."""
 
@@ -84,6 +101,7 @@ def register_security(app: Flask) -> None:
     Call it before the blueprints are registered: routes take their converters when added.
     """
     check_secret_key(app)
+    quiet_bad_packets()
     app.url_map.converters["int"] = SQLiteInteger
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
@@ -125,6 +143,65 @@ def check_secret_key(app: Flask) -> None:
         "  python -c 'import secrets; print(secrets.token_hex(32))'\n"
         "or unset it: the server then keeps a random key in instance/secret_key."
     )
+
+
+def quiet_bad_packets() -> None:
+    """Put one BadPacketLog on the loggers of engineio, socketio and gunicorn (once a process)."""
+    for name in PACKET_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(known, BadPacketLog) for known in logger.filters):
+            logger.addFilter(_BAD_PACKET_LOG)
+
+
+class BadPacketLog(logging.Filter):
+    """A malformed packet's error, as one rate-limited warning line without its traceback."""
+
+    def __init__(
+        self, per_minute: int = BAD_PACKET_LINES, clock: Callable[[], float] = time.monotonic
+    ):
+        super().__init__()
+        self.per_minute = per_minute
+        self.clock = clock
+        self.window_start = float("-inf")
+        self.lines = self.left_out = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exception = record.exc_info[1] if record.exc_info else None
+        if exception is None or not raised_by_the_protocol(exception):
+            return True
+        with self._lock:
+            moment, earlier = self.clock(), 0
+            if moment - self.window_start >= 60:
+                self.window_start, self.lines, earlier, self.left_out = moment, 0, self.left_out, 0
+            if self.lines >= self.per_minute:
+                self.left_out += 1
+                return False
+            self.lines += 1
+        record.msg = "refused a malformed Socket.IO packet: %s %.100r%s"
+        record.args = (
+            type(exception).__name__,
+            str(exception),
+            f" ({earlier} more in the minute before were not logged)" if earlier else "",
+        )
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+def raised_by_the_protocol(exception: BaseException) -> bool:
+    """Whether the exception rose in engineio's or socketio's code below every frame of ours."""
+    ours = protocol = -1
+    for index, (frame, _line) in enumerate(traceback.walk_tb(exception.__traceback__)):
+        file = frame.f_code.co_filename
+        if "/engineio/" in file or "/socketio/" in file:
+            protocol = index
+        elif file.startswith(_PROJECT) and "site-packages" not in file:
+            ours = index
+    return protocol > ours
+
+
+_BAD_PACKET_LOG = BadPacketLog()
 
 
 class SQLiteInteger(IntegerConverter):

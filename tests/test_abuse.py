@@ -14,12 +14,15 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from simple_websocket import Client as WebSocket
 
 from bench.bench_server import Client, percentile
 from bench.display_sockets import DisplayFleet
 from harness.server import ROOT, Served, flask_command, serve
+from security import BAD_PACKET_LINES
 
 pytestmark = pytest.mark.slow
 
@@ -32,8 +35,12 @@ LOAD_LIMIT_S = 30  # no load below runs longer than this, whatever the machine
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder = tmp_path_factory.mktemp("abuse")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("abuse")
+
+
+@pytest.fixture(scope="module")
+def served(folder: Path) -> Iterator[Served]:
     database = folder / "qms.db"
     flask_command(database, "load-config", str(DEMO_CENTER))
     flask_command(database, "create-user", "lan", "--role", "clerk", "--password", PASSWORD)
@@ -175,6 +182,40 @@ def test_wrong_passwords_are_checked_off_the_event_loop(served: Served) -> None:
     )
     assert statuses == [401] * 40
     assert statistics.median(probe.delays) < max(0.03, 4 * idle)
+
+
+# ---- malformed socket packets ----------------------------------------------------------------
+
+MALFORMED = ("42/display,not json", "4Z", "42/display,[", "40/display,{bad", "42/display,1", "")
+
+
+def test_malformed_socket_packets_cost_a_few_lines_of_log(served: Served, folder: Path) -> None:
+    """Was: a traceback of ~30 lines for each malformed packet of an anonymous socket."""
+    log = folder / "gunicorn.log"
+    before = len(log.read_text().splitlines())
+    url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    sent = 0
+    for _ in range(20):  # 20 sockets x 6 packets; an empty one makes the server hang up
+        socket_ = WebSocket.connect(url)
+        try:
+            socket_.receive(timeout=5)  # the Engine.IO open packet
+            socket_.send("40/display,")
+            socket_.receive(timeout=5)
+            for packet in MALFORMED:
+                socket_.send(packet)
+                sent += 1
+        finally:
+            try:
+                socket_.close()
+            except Exception:  # noqa: BLE001  (the server may have closed it first)
+                pass
+    time.sleep(1)
+    assert median_health(served) < 0.05  # still serving
+    lines = log.read_text().splitlines()[before:]
+    print(f"\n{sent} malformed packets: {len(lines)} lines of log")
+    assert not [line for line in lines if "Traceback" in line]
+    assert len(lines) <= BAD_PACKET_LINES + 2, "\n".join(lines)
+    assert any("malformed Socket.IO packet" in line for line in lines)
 
 
 # ---- slow connections and floods, while the hall is called ------------------------------------

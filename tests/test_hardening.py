@@ -5,6 +5,7 @@ can read. (The same abuse against a real gunicorn, timed: tests/test_abuse.py.)"
 from __future__ import annotations
 
 import json
+import logging
 import stat
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from db import connect
 from harness.server import ROOT, flask_command, serve
-from security import WeakSecretKey
+from security import BadPacketLog, WeakSecretKey
 from server import create_app
 from tests.conftest import sign_in
 
@@ -171,3 +172,52 @@ def test_the_generated_secret_key_is_readable_by_its_owner_only(tmp_path: Path) 
     key = _instance_secret(tmp_path / "instance")
     assert len(key) == 64
     assert mode(tmp_path / "instance" / "secret_key") == 0o600
+
+
+# ---- malformed socket packets in the log ------------------------------------------------------
+
+
+def record_of(error: BaseException) -> logging.LogRecord:
+    return logging.LogRecord(
+        "engineio.server",
+        logging.ERROR,
+        __file__,
+        1,
+        "message handler error",
+        None,
+        (type(error), error, error.__traceback__),
+    )
+
+
+def packet_error() -> BaseException:
+    from socketio.packet import Packet
+
+    try:
+        Packet(encoded_packet="2/display,not json")
+    except ValueError as error:
+        return error
+    raise AssertionError("the packet was taken")
+
+
+def test_a_malformed_packet_is_logged_as_one_line_a_few_times_a_minute() -> None:
+    now = [0.0]
+    log = BadPacketLog(per_minute=3, clock=lambda: now[0])
+    records = [record_of(packet_error()) for _ in range(5)]
+    kept = [log.filter(record) for record in records]
+    assert kept == [True, True, True, False, False]
+    assert records[0].levelno == logging.WARNING
+    assert records[0].exc_info is None
+    assert records[0].getMessage().startswith("refused a malformed Socket.IO packet: JSONDecode")
+    now[0] = 61.0
+    later = record_of(packet_error())
+    assert log.filter(later)
+    assert "(2 more in the minute before were not logged)" in later.getMessage()
+
+
+def test_an_error_in_our_own_handler_keeps_its_traceback() -> None:
+    try:
+        raise KeyError("a bug of ours")
+    except KeyError as error:
+        record = record_of(error)
+    assert BadPacketLog().filter(record)
+    assert record.exc_info is not None and record.levelno == logging.ERROR
