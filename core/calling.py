@@ -25,13 +25,33 @@ OLDEST_WAITING = (
     "SELECT id FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
     " AND priority IS {} NULL ORDER BY issued_at, id LIMIT 1"
 )
+# A checked-in booking whose slot has begun goes before the walk-ins, earliest slot first.
+BOOKED_DUE = (
+    "SELECT t.id FROM tickets t JOIN appointments a ON a.ticket = t.id"
+    " WHERE t.queue = ? AND t.day = ? AND t.status = 'waiting' AND a.starts_at <= ?"
+    " ORDER BY a.starts_at, t.issued_at, t.id LIMIT 1"
+)
 
 
 def choose_next(
-    db: Database, services: tuple[str, ...], day: str, max_in_row: int | None
+    db: Database,
+    services: tuple[str, ...],
+    day: str,
+    max_in_row: int | None,
+    *,
+    now: datetime | None = None,
 ) -> int | None:
-    """The id of the ticket a counter serving these services calls next, or None."""
+    """The id of the ticket a counter serving these services calls next, or None.
+
+    Within a service: a checked-in booking whose slot has begun (at `now`; earlier slots
+    first), then the walk-ins by the priority rule. Before its slot a booked ticket waits as a
+    walk-in does.
+    """
     for service in services:
+        if now is not None:
+            booked = db.execute(BOOKED_DUE, [service, day, timestamp(now)]).fetchone()
+            if booked:
+                return int(booked[0])
         priority = db.execute(OLDEST_WAITING.format("NOT"), [service, day]).fetchone()
         regular = db.execute(OLDEST_WAITING.format(""), [service, day]).fetchone()
         if priority and regular and max_in_row is not None:
@@ -44,11 +64,14 @@ def choose_next(
 
 
 def priority_streak(db: Database, service: str, day: str, limit: int) -> int:
-    """How many of the service's latest calls today, counted across counters, were priority."""
+    """How many of the service's latest walk-in calls today, counted across counters, were
+    priority. Bookings called in their slot neither count nor break the streak: the rule is
+    among walk-ins."""
     streak = 0
     for row in db.execute(
-        "SELECT priority FROM calls WHERE service = ? AND day = ? AND kind != 'recall'"
-        " ORDER BY seq DESC LIMIT ?",
+        "SELECT c.priority FROM calls c LEFT JOIN appointments a ON a.ticket = c.ticket"
+        " WHERE c.service = ? AND c.day = ? AND c.kind != 'recall'"
+        " AND (a.id IS NULL OR a.starts_at > c.at) ORDER BY c.seq DESC LIMIT ?",
         [service, day, limit],
     ):
         if row[0] is None:
@@ -121,7 +144,7 @@ def call_next(
     day = center.day(now)
     with immediate(db):
         counter = _ready_to_call(db, number, clerk, override)
-        ticket_id = choose_next(db, counter.services, day, center.priority_max_in_row)
+        ticket_id = choose_next(db, counter.services, day, center.priority_max_in_row, now=now)
         if ticket_id is None:
             return None
         ticket = _claim(db, ticket_id, number, clerk, now, "'waiting'")

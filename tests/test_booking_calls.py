@@ -1,0 +1,128 @@
+"""Calling with bookings (design.md section 9): a checked-in booking goes before the walk-ins of
+its queue from its slot's start, earlier slots first; before its slot it waits as a walk-in; and
+it neither counts in nor breaks the priority rule among walk-ins.
+
+One service A (bookings of 30 minutes, one visitor each, 07:00-16:30) at counters 1 and 2, at
+most 2 priority calls in a row; Tuesday 1 December 2026 in Ho Chi Minh City (UTC+7).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from core import appointments
+from core.calling import call_next
+from core.center import load_center
+from core.counters import open_counter
+from core.models import Ticket
+from core.tickets import issue_ticket
+from db import connect, migrate
+
+KEY = b"instance-secret"
+DAY = datetime(2026, 12, 1).date()
+CENTER = {
+    "center": {"name": "Trung tâm thử", "timezone": "Asia/Ho_Chi_Minh"},
+    "priority": {"max_in_row": 2},
+    "departments": [{"code": "TP", "name": "Sở Tư pháp"}],
+    "services": [
+        {
+            "code": "A",
+            "name": "Hộ tịch",
+            "department": "TP",
+            "hours": ["07:00-16:30"],
+            "appointments": {"slot_min": 30, "per_slot": 1},
+        }
+    ],
+    "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["A"]}],
+}
+
+
+def local(hhmm: str) -> datetime:
+    hours, minutes = map(int, hhmm.split(":"))
+    return datetime(DAY.year, DAY.month, DAY.day, tzinfo=UTC) + timedelta(
+        hours=hours - 7, minutes=minutes
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = connect(tmp_path / "qms.db")
+    migrate(database)
+    load_center(database, CENTER)
+    open_counter(database, 1, clerk="lan", now=local("07:00"))
+    return database
+
+
+def walk_in(db: Database, hhmm: str, priority: str | None = None) -> Ticket:
+    return issue_ticket(db, "A", now=local(hhmm), priority=priority).ticket
+
+
+def booked(db: Database, start: str, phone: str, check_in_at: str) -> Ticket:
+    """Book the slot the day before, then check in at the kiosk."""
+    booking = appointments.book(
+        db,
+        "A",
+        DAY,
+        start,
+        name="Trần Thị Bình",
+        phone=phone,
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00") - timedelta(days=1),
+    )
+    return appointments.check_in(db, booking.code, now=local(check_in_at)).issued.ticket
+
+
+def call(db: Database, hhmm: str) -> str:
+    called = call_next(db, 1, clerk="lan", now=local(hhmm))
+    assert called is not None
+    ticket, _call = called
+    # Finish at once, so the counter may call again.
+    db.execute("UPDATE tickets SET status = 'done' WHERE id = ?", [ticket.id])
+    return ticket.label
+
+
+def test_a_booking_goes_before_older_walk_ins_from_its_slot_on(db: Database) -> None:
+    first = walk_in(db, "08:20")
+    second = walk_in(db, "08:25")
+    mine = booked(db, "09:00", "0912345678", check_in_at="08:40")
+
+    assert call(db, "08:50") == first.label  # before its slot it waits as a walk-in
+    assert call(db, "09:00") == mine.label  # from its slot's start it goes first
+    assert call(db, "09:01") == second.label
+
+
+def test_before_its_slot_a_booking_is_called_in_its_walk_in_turn(db: Database) -> None:
+    mine = booked(db, "10:00", "0912345678", check_in_at="09:30")
+    later = walk_in(db, "09:35")
+
+    assert call(db, "09:40") == mine.label  # the oldest waiting, as any walk-in
+    assert call(db, "09:41") == later.label
+
+
+def test_between_bookings_the_earlier_slot_goes_first(db: Database) -> None:
+    late_slot = booked(db, "09:30", "0911111111", check_in_at="09:05")
+    early_slot = booked(db, "09:00", "0922222222", check_in_at="09:10")
+    walk_in(db, "08:00")
+
+    assert call(db, "09:31") == early_slot.label
+    assert call(db, "09:32") == late_slot.label
+
+
+def test_a_booking_neither_counts_in_nor_breaks_the_priority_streak(db: Database) -> None:
+    regular = walk_in(db, "08:00")
+    elderly = [walk_in(db, f"08:0{minute}", priority="elderly") for minute in (1, 2, 3)]
+    mine = booked(db, "09:00", "0912345678", check_in_at="08:45")
+
+    assert call(db, "09:00") == mine.label
+    assert call(db, "09:01") == elderly[0].label
+    assert call(db, "09:02") == elderly[1].label
+    mine_too = booked(db, "09:30", "0933333333", check_in_at="09:03")
+    assert call(db, "09:30") == mine_too.label
+    # Two priority walk-ins in a row already: the regular visitor comes next, booking or not.
+    assert call(db, "09:31") == regular.label
+    assert call(db, "09:32") == elderly[2].label
