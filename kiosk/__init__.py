@@ -16,6 +16,7 @@ from qrcode.image.svg import SvgPathImage
 
 from core.board import services_overview
 from core.center import get_center, list_departments, list_priority_categories
+from core.configuration.settings import read_priority_policy
 from core.vocabulary import ID
 from db.web import get_db, now
 
@@ -47,6 +48,9 @@ def page() -> ResponseReturnValue:
             database, now=now(), default_service_s=current_app.config["DEFAULT_SERVICE_S"]
         ),
         public_url=public_base_url(),
+        elderly_age=read_priority_policy(database).elderly_age,
+        # the camera as a QR reader (an ID card): only where the kiosk's URL asks for it
+        camera=request.args.get("camera") == "1",
     )
 
 

@@ -1,4 +1,6 @@
 /* The kiosk: department -> service -> who it is for -> the ticket on screen, then back.
+   A citizen ID card scanned on the way (card.js, camera.js) makes an elderly holder's ticket
+   priority without a tap: it is taken at once once the service is known.
 
    The page arrives with today's services; live.js keeps them current (the /kiosk socket, or
    GET /api/services every 30 s while it is down).
@@ -6,6 +8,8 @@
 
 import { api } from "../../static/js/api.js";
 import { $, element, fill, readJson } from "../../static/js/dom.js";
+import { watchCamera } from "./camera.js";
+import { listenForScans, readCard } from "./card.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
 import { listen } from "./live.js";
 import { departmentName, english, serviceName, strings, waitRange } from "./page.js";
@@ -17,6 +21,7 @@ const TICKET_MS = 15000;
 const TICKET_PHOTO_MS = 30000; // no paper: leave time to photograph the QR code
 const ERROR_MS = 20000;
 const REQUEST_TIMEOUT_MS = 10000;
+const CARD_MS = 60000; // a card scanned before the service is chosen counts this long
 
 const root = $("kiosk");
 const data = root.dataset;
@@ -30,6 +35,9 @@ let settleTimer = null;
 let idleTimer = null;
 let countdownTimer = null;
 let printFailures = []; // this kiosk's latest tickets its print agent could not print
+let card = null; // the ID card scanned for the next ticket: {text, birthYear, elderly}
+let cardTimer = null;
+const elderlyAge = Number(data.elderlyAge);
 
 function findService(code) {
   return services.find((service) => service.code === code) || null;
@@ -122,10 +130,57 @@ function countdown(totalMs, then) {
   countdownTimer = setInterval(tick, 250);
 }
 
+function cardLine(read, waiting) {
+  const line = fill(read.elderly ? strings.card_elderly : strings.card_young, {
+    year: read.birthYear,
+    age: elderlyAge,
+  });
+  return waiting ? line + " " + strings.card_waiting : line;
+}
+
+function showCardNotice(text, kind) {
+  const notice = $("card-notice");
+  notice.textContent = text;
+  notice.dataset.kind = kind;
+  notice.hidden = !text;
+}
+
+function forgetCard() {
+  card = null;
+  clearTimeout(cardTimer);
+  showCardNotice("", "");
+}
+
+/* A scanner or the camera read a QR code: a card is kept for the next ticket (a minute at
+   most), and an elderly holder's ticket is taken as soon as the service is known. */
+function scanned(text) {
+  const read = readCard(text, data.timezone);
+  if (!read) {
+    forgetCard();
+    showCardNotice(strings.card_bad, "bad"); // the buttons work as before
+    return;
+  }
+  card = { text, birthYear: read.birthYear, elderly: read.age >= elderlyAge };
+  clearTimeout(cardTimer);
+  cardTimer = setTimeout(forgetCard, CARD_MS);
+  if (state.screen === "ticket" || state.screen === "error") showDepartments();
+  const serviceKnown = state.screen === "priority";
+  showCardNotice(cardLine(card, !serviceKnown), card.elderly ? "elderly" : "read");
+  if (serviceKnown && card.elderly && !busy) issue(null);
+  armIdle();
+}
+
 function showTicket(ticket, priorityName) {
   const service = findService(ticket.service);
   $("ticket-label").textContent = ticket.label;
   $("ticket-service").textContent = service ? serviceName(service) : ticket.service;
+  const byCard = ticket.priority_source === "id_card";
+  $("ticket-card").hidden = !card;
+  $("ticket-card").textContent = card
+    ? fill(byCard ? strings.card_elderly : strings.card_read, { year: card.birthYear })
+    : "";
+  if (byCard) priorityName = categoryName(ticket.priority);
+  forgetCard();
   $("ticket-priority").hidden = !priorityName;
   $("ticket-priority").textContent = priorityName
     ? fill(strings.priority_of, { name: priorityName })
@@ -152,6 +207,11 @@ function showPrintStatus(status) {
   countdown(status === "printed" ? TICKET_MS : TICKET_PHOTO_MS, goHome);
 }
 
+function categoryName(code) {
+  const button = document.querySelector('.priority[data-priority="' + code + '"]');
+  return button ? button.dataset.name : code;
+}
+
 const ERROR_KINDS = { closed: "closed", quota_reached: "quota", rate_limited: "rate", not_found: "unknown" };
 
 function showError(code) {
@@ -166,18 +226,29 @@ function showError(code) {
   live.refresh();
 }
 
+/* Take the ticket: `button` is the visitor's choice of who it is for (null: an elderly card's
+   ticket, taken without a tap). */
 async function issue(button) {
   if (busy) return;
   busy = true;
   $("busy").hidden = false;
   const request = { service: state.service, paper: state.paper };
-  if (button.dataset.priority) request.priority = button.dataset.priority;
+  if (button && button.dataset.priority) request.priority = button.dataset.priority;
   if (data.kiosk) request.kiosk = data.kiosk;
+  if (card) request.id_qr = card.text;
   try {
     const ticket = await api("POST", data.ticketsUrl, request, { timeoutMs: REQUEST_TIMEOUT_MS });
-    if (ticket) showTicket(ticket, button.dataset.name || "");
+    if (ticket) showTicket(ticket, (button && button.dataset.name) || "");
     else showError("network"); // an answer cut short: as good as none
   } catch (error) {
+    if (error.code === "bad_id_qr") {
+      // the server could not read the card: say so, and let the visitor choose as usual
+      forgetCard();
+      showCardNotice(strings.card_bad, "bad");
+      renderChosen();
+      show("priority");
+      return;
+    }
     // a refusal without an error code in words: "too many" still says more than "try again"
     showError(error.code === "server" && error.status === 429 ? "rate_limited" : error.code);
   } finally {
@@ -199,6 +270,8 @@ const actions = {
     setPaper(true);
     renderChosen();
     show("priority");
+    if (card) showCardNotice(cardLine(card, false), card.elderly ? "elderly" : "read");
+    if (card && card.elderly) issue(null); // the card said who it is for
   },
   issue,
   "toggle-paper": () => setPaper(!state.paper),
@@ -273,6 +346,8 @@ function tickClock() {
 }
 
 document.addEventListener("contextmenu", (event) => event.preventDefault());
+listenForScans(scanned);
+if (data.camera) watchCamera($("camera"), scanned);
 render();
 show("departments");
 tickClock();
