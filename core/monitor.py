@@ -18,7 +18,8 @@ from core.rows import rows
 
 
 def queue_overview(db: Database, *, now: datetime) -> list[dict[str, Any]]:
-    """Every enabled service: waiting (and of them priority), the longest wait, open counters."""
+    """Every enabled service: waiting (and of them priority), the longest wait, open counters,
+    and the day's bookings with how many of them have checked in."""
     day = get_center(db).day(now)
     waiting = {
         row["queue"]: row
@@ -27,6 +28,16 @@ def queue_overview(db: Database, *, now: datetime) -> list[dict[str, Any]]:
             "SELECT queue, count(*) AS waiting, count(priority) AS priority_waiting,"
             " min(issued_at) AS oldest FROM tickets WHERE day = ? AND status = 'waiting'"
             " GROUP BY queue",
+            [day],
+        )
+    }
+    # The day's bookings (cancelled ones left out) and how many have checked in so far.
+    bookings = {
+        row["service"]: row
+        for row in rows(
+            db,
+            "SELECT service, count(*) AS booked, sum(status = 'checked_in') AS checked_in"
+            " FROM appointments WHERE day = ? AND status != 'cancelled' GROUP BY service",
             [day],
         )
     }
@@ -60,6 +71,10 @@ def queue_overview(db: Database, *, now: datetime) -> list[dict[str, Any]]:
                 "open_counters": open_counters,
                 "over_target": longest_s > service.target_wait_min * 60,
                 "unserved": count > 0 and not open_counters,
+                "booked": bookings[service.code]["booked"] if service.code in bookings else 0,
+                "checked_in": bookings[service.code]["checked_in"]
+                if service.code in bookings
+                else 0,
             }
         )
     return overview

@@ -134,6 +134,8 @@ def test_the_overview_tells_the_longest_wait_against_the_target(db: Database, cl
         "open_counters": [1],
         "over_target": True,
         "unserved": False,
+        "booked": 0,
+        "checked_in": 0,
     }
     assert queues["B"]["waiting"] == 0 and queues["B"]["over_target"] is False
     assert queues["D"]["longest_wait_s"] == 11 * 60 and queues["D"]["over_target"] is False

@@ -81,9 +81,12 @@ function drawQueues() {
     alert.textContent = queue.unserved ? strings.unserved : strings.overTarget;
     line.dataset.alert = String(!alert.hidden);
     line.querySelector(".queue-counters").textContent = queue.open_counters.join(", ") || strings.none;
+    line.querySelector(".queue-bookings").textContent = queue.booked
+      ? queue.checked_in + " / " + queue.booked
+      : "–";
     return line;
   });
-  $("queue-rows").replaceChildren(...(rows.length ? rows : [emptyRow(5, strings.noQueues)]));
+  $("queue-rows").replaceChildren(...(rows.length ? rows : [emptyRow(6, strings.noQueues)]));
 }
 
 function emptyRow(columns, text) {

@@ -1,6 +1,7 @@
-"""Calling with bookings (design.md section 9): a checked-in booking goes before the walk-ins of
-its queue from its slot's start, earlier slots first; before its slot it waits as a walk-in; and
-it neither counts in nor breaks the priority rule among walk-ins.
+"""Bookings on the floor (design.md section 9): a checked-in booking goes before the walk-ins of
+its queue from its slot's start, earlier slots first; before its slot it waits as a walk-in; it
+neither counts in nor breaks the priority rule among walk-ins; the live monitor counts the day's
+bookings and check-ins.
 
 One service A (bookings of 30 minutes, one visitor each, 07:00-16:30) at counters 1 and 2, at
 most 2 priority calls in a row; Tuesday 1 December 2026 in Ho Chi Minh City (UTC+7).
@@ -19,6 +20,7 @@ from core.calling import call_next
 from core.center import load_center
 from core.counters import open_counter
 from core.models import Ticket
+from core.monitor import queue_overview
 from core.tickets import issue_ticket
 from db import connect, migrate
 
@@ -126,3 +128,34 @@ def test_a_booking_neither_counts_in_nor_breaks_the_priority_streak(db: Database
     # Two priority walk-ins in a row already: the regular visitor comes next, booking or not.
     assert call(db, "09:31") == regular.label
     assert call(db, "09:32") == elderly[2].label
+
+
+def test_the_monitor_counts_the_days_bookings_and_check_ins(db: Database) -> None:
+    booked(db, "09:00", "0911111111", check_in_at="08:45")
+    appointments.book(
+        db,
+        "A",
+        DAY,
+        "10:00",
+        name="Lê Văn Cường",
+        phone="0922222222",
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00"),
+    )
+    gone = appointments.book(
+        db,
+        "A",
+        DAY,
+        "11:00",
+        name="Phạm Thị Dung",
+        phone="0933333333",
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00"),
+    )
+    appointments.cancel(db, gone.code, "0933333333", now=local("07:30"))
+
+    (queue,) = queue_overview(db, now=local("09:00"))
+
+    assert (queue["booked"], queue["checked_in"]) == (2, 1)
