@@ -9,7 +9,8 @@ What each figure means, so that a manager and a program read them the same way:
   until its last call);
 - service time: from "start" (or the call, when the clerk did not press start) to "finish";
 - service level: the share of served tickets called within their service's target wait;
-- rating: the mean score (4 very satisfied ... 1 unsatisfied) and how many ratings.
+- rating: the mean score (4 very satisfied ... 1 unsatisfied) and how many ratings;
+- bookings: per service that had any, see core/booking_report.py.
 
 Reads only. Durations are computed by SQLite (julianday) in one pass over the period's tickets,
 so a year of one center (150,000 tickets) is summarised well under a second (bench/).
@@ -61,21 +62,21 @@ class Figures:
             "served": self.served,
             "no_show": self.no_show,
             "cancelled": self.cancelled,
-            "wait_mean_s": _mean(self.waits),
-            "wait_p90_s": _p90(self.waits),
-            "service_mean_s": _mean(self.service_times),
-            "service_p90_s": _p90(self.service_times),
+            "wait_mean_s": mean_s(self.waits),
+            "wait_p90_s": p90_s(self.waits),
+            "service_mean_s": mean_s(self.service_times),
+            "service_p90_s": p90_s(self.service_times),
             "service_level": round(self.within_target / self.served, 3) if self.served else None,
             "rating_mean": round(statistics.fmean(self.scores), 2) if self.scores else None,
             "ratings": len(self.scores),
         }
 
 
-def _mean(values: list[float]) -> int | None:
+def mean_s(values: list[float]) -> int | None:
     return round(statistics.fmean(values)) if values else None
 
 
-def _p90(values: list[float]) -> int | None:
+def p90_s(values: list[float]) -> int | None:
     """The 90th percentile by nearest rank: 9 in 10 waited (or were served) this long or less."""
     if not values:
         return None
@@ -121,10 +122,13 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
         if clerk is not None:
             by_clerk.setdefault(clerk, Figures()).scores.append(score)
 
+    from core.booking_report import bookings_summary  # it reads this module's figures
+
     return {
         "from": period[0],
         "to": period[1],
         "totals": totals.as_dict(),
+        "bookings": bookings_summary(db, first, last),
         "services": [
             {
                 "service": code,

@@ -159,3 +159,48 @@ def test_the_monitor_counts_the_days_bookings_and_check_ins(db: Database) -> Non
     (queue,) = queue_overview(db, now=local("09:00"))
 
     assert (queue["booked"], queue["checked_in"]) == (2, 1)
+
+
+def test_the_report_counts_bookings_and_their_waits_apart_from_walk_ins(db: Database) -> None:
+    from core.booking_report import bookings_summary
+
+    visitor = walk_in(db, "08:50")
+    came = booked(db, "09:00", "0911111111", check_in_at="08:40")
+    appointments.book(
+        db,
+        "A",
+        DAY,
+        "10:00",
+        name="Lê Văn Cường",
+        phone="0922222222",
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00"),
+    )
+    gone = appointments.book(
+        db,
+        "A",
+        DAY,
+        "11:00",
+        name="Phạm Thị Dung",
+        phone="0933333333",
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00"),
+    )
+    appointments.cancel(db, gone.code, "0933333333", now=local("07:30"))
+    assert call(db, "09:03") == came.label  # waited 3 minutes from its slot, not 23
+    assert call(db, "09:10") == visitor.label  # the walk-in of 08:50 waited 20 minutes
+    appointments.expire_bookings(db, now=local("10:30"))
+
+    (row,) = bookings_summary(db, DAY, DAY)
+
+    assert {key: row[key] for key in ("booked", "checked_in", "expired", "cancelled")} == {
+        "booked": 3,
+        "checked_in": 1,
+        "expired": 1,
+        "cancelled": 1,
+    }
+    assert (row["pending"], row["served"]) == (0, 1)
+    assert row["booked_wait_mean_s"] == 180
+    assert row["walk_in_wait_mean_s"] == 20 * 60
