@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -23,6 +24,7 @@ from core.models import Ticket
 from core.monitor import queue_overview
 from core.tickets import issue_ticket
 from db import connect, migrate
+from tests.conftest import sign_in
 
 KEY = b"instance-secret"
 DAY = datetime(2026, 12, 1).date()
@@ -204,3 +206,16 @@ def test_the_report_counts_bookings_and_their_waits_apart_from_walk_ins(db: Data
     assert (row["pending"], row["served"]) == (0, 1)
     assert row["booked_wait_mean_s"] == 180
     assert row["walk_in_wait_mean_s"] == 20 * 60
+
+
+def test_the_reports_page_shows_the_bookings(app: Any, client: Any) -> None:
+    database = connect(app.config["DATABASE"])
+    load_center(database, CENTER)
+    booked(database, "09:00", "0911111111", check_in_at="08:40")
+    database.conn.close()
+    sign_in(client, "chi")
+
+    page = client.get(f"/admin/reports?from={DAY}&to={DAY}&lang=vi").text
+
+    assert 'id="report-bookings"' in page and "Lịch hẹn" in page
+    assert '<td class="number">1</td>' in page
