@@ -34,11 +34,16 @@ bp = Blueprint(
 TRACK_PATH = re.compile(r"/t/[A-Za-z0-9_-]{8,64}")
 
 
+# Every page denies the camera (security.py); a kiosk that reads ID cards with it is the exception.
+CAMERA_ALLOWED = "camera=(self), microphone=(), geolocation=(), payment=()"
+
+
 @bp.get("/")
 def page() -> ResponseReturnValue:
     database = get_db()
     kiosk_id = request.args.get("kiosk", "")
-    return render_template(
+    camera = request.args.get("camera") == "1"
+    html = render_template(
         "kiosk/kiosk.html",
         center=get_center(database),
         kiosk_id=kiosk_id if ID.fullmatch(kiosk_id) else "",
@@ -49,9 +54,9 @@ def page() -> ResponseReturnValue:
         ),
         public_url=public_base_url(),
         elderly_age=read_priority_policy(database).elderly_age,
-        # the camera as a QR reader (an ID card): only where the kiosk's URL asks for it
-        camera=request.args.get("camera") == "1",
+        camera=camera,  # the camera as an ID card's QR reader: only where the URL asks for it
     )
+    return html, {"Permissions-Policy": CAMERA_ALLOWED} if camera else {}
 
 
 @bp.get("/qr.svg")

@@ -18,7 +18,7 @@ from core.center import load_center
 from db import connect, migrate
 from harness.server import gunicorn
 from tests.conftest import SMALL_CENTER
-from tests.helpers.devices import choose, open_kiosk, shot, take_ticket
+from tests.helpers.devices import PORTRAIT, VIOLATIONS, choose, open_kiosk, shot, take_ticket
 
 NUMBER = "001050012345"
 NAME, ADDRESS = "Nguyễn Văn An", "Số 12 Hàng Bạc, Phường Hàng Đào, Quận Hoàn Kiếm, Hà Nội"
@@ -151,7 +151,10 @@ def test_the_camera_reader_is_served_only_when_the_kiosk_asks(
     new_context: Any, card_server: tuple[str, Path]
 ) -> None:
     plain = open_kiosk(new_context, card_server[0])
-    camera = open_kiosk(new_context, card_server[0], "kiosk=k1&camera=1")
+    camera: Page = new_context(has_touch=True).new_page()
+    camera.add_init_script(VIOLATIONS)
+    camera.set_viewport_size(PORTRAIT)
+    camera.goto(f"{card_server[0]}/kiosk/?kiosk=k1&camera=1")
 
     assert plain.evaluate("typeof window.jsQR") == "undefined"
     expect(camera.locator("#kiosk")).to_have_attribute("data-camera", "1")
@@ -159,3 +162,51 @@ def test_the_camera_reader_is_served_only_when_the_kiosk_asks(
     expect(camera.locator("#camera")).to_be_hidden()  # no camera here: the page goes on without
     choose(camera, "Sở Tư pháp", "Hộ tịch")
     assert scan_for_a_ticket(camera, ELDER_QR)["priority"] == "elderly"
+    assert camera.evaluate("window.cspViolations") == []
+
+
+def fake_camera_video(path: Path, text: str) -> Path:
+    """A Y4M video Chromium's fake camera plays in a loop: a card's QR code, still."""
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.make(text, border=4).get_image().convert("L").resize((640, 640), Image.NEAREST)
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(code.resize((460, 460), Image.NEAREST), (90, 10))
+    luma, chroma = frame.tobytes(), bytes([128]) * (320 * 240)
+    with path.open("wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F5:1 Ip A1:1 C420jpeg\n")
+        for _ in range(5):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
+
+
+def test_the_kiosks_camera_reads_a_card_held_up_to_it(
+    browser: Any, tmp_path: Path, card_server: tuple[str, Path]
+) -> None:
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    video = fake_camera_video(tmp_path / "card.y4m", ELDER_QR)
+    camera_args = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    # a browser of its own: the fake camera is a launch option
+    with_camera = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *camera_args]
+    )
+    try:
+        context = with_camera.new_context(has_touch=True, viewport=PORTRAIT)
+        context.grant_permissions(["camera"], origin=card_server[0])
+        page = context.new_page()
+        page.goto(f"{card_server[0]}/kiosk/?kiosk=k1&camera=1")
+        expect(page.locator(".department").first).to_be_visible()
+
+        expect(page.locator("#card-notice")).to_contain_text("năm sinh 1950", timeout=15_000)
+        page.locator(".department", has_text="Sở Tư pháp").tap()
+        with page.expect_response(TICKETS) as response:
+            page.locator(".service", has_text="Hộ tịch").tap()
+        assert response.value.json()["priority_source"] == "id_card"
+    finally:
+        with_camera.close()
