@@ -27,6 +27,7 @@ def commands() -> list[click.Command]:
     )
     from db.demo import demo
     from db.export import export_config
+    from db.retention import purge
     from display.commands import build_voice
     from kiosk.agent import print_agent
     from kiosk.commands import print_sample
@@ -39,6 +40,7 @@ def commands() -> list[click.Command]:
         set_password_command,
         create_token_command,
         backup,
+        purge,
         demo,
         print_sample,
         build_voice,

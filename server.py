@@ -71,6 +71,7 @@ def prepare(app: Flask) -> Flask:
     if app.extensions.get(PREPARED):
         return app
     from db.first_admin import init_first_admin
+    from db.retention import start_daily_purge
     from db.web import migrate_database
 
     with _preparing:
@@ -79,6 +80,8 @@ def prepare(app: Flask) -> Flask:
                 app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
             migrate_database(app)
             init_first_admin(app)
+            if not app.testing:
+                start_daily_purge(app)
             app.extensions[PREPARED] = True
     return app
 

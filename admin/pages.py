@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import pgettext
 
 from admin import bp, page
@@ -27,7 +27,10 @@ from db.web import get_db
 @bp.get("/center")
 @page("admin.center")
 def center() -> dict[str, Any]:
-    return {"settings": settings.center_settings(get_db())}
+    return {
+        "settings": settings.center_settings(get_db()),
+        "retention_days": current_app.config.get("RETENTION_DAYS"),
+    }
 
 
 @bp.get("/departments")

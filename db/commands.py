@@ -20,6 +20,7 @@ from flask.cli import with_appcontext
 from core.center import load_center
 from core.errors import QueueError
 from core.users import create_token, create_user, set_password
+from core.vocabulary import ROLES
 from db import connect, migrate
 
 
@@ -70,7 +71,7 @@ def load_config(center_file: Path) -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["clerk", "supervisor", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_appcontext
 def create_user_command(username: str, role: str, password: str) -> None:
@@ -99,7 +100,7 @@ def set_password_command(username: str, password: str) -> None:
 
 @click.command("create-token")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["clerk", "supervisor", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @with_appcontext
 def create_token_command(name: str, role: str) -> None:
     """Make a bearer token for a program (call button, dossier system); shown once."""

@@ -9,7 +9,6 @@ most 2 priority calls in a row; Tuesday 1 December 2026 in Ho Chi Minh City (UTC
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,66 +18,15 @@ from sqlite_utils import Database
 from core import appointments
 from core.calling import call_next
 from core.center import load_center
-from core.counters import open_counter
-from core.models import Ticket
 from core.monitor import queue_overview
-from core.tickets import issue_ticket
-from db import connect, migrate
+from db import connect
 from tests.conftest import sign_in
-
-KEY = b"instance-secret"
-DAY = datetime(2026, 12, 1).date()
-CENTER = {
-    "center": {"name": "Trung tâm thử", "timezone": "Asia/Ho_Chi_Minh"},
-    "priority": {"max_in_row": 2},
-    "departments": [{"code": "TP", "name": "Sở Tư pháp"}],
-    "services": [
-        {
-            "code": "A",
-            "name": "Hộ tịch",
-            "department": "TP",
-            "hours": ["07:00-16:30"],
-            "appointments": {"slot_min": 30, "per_slot": 1},
-        }
-    ],
-    "counters": [{"number": 1, "services": ["A"]}, {"number": 2, "services": ["A"]}],
-}
-
-
-def local(hhmm: str) -> datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return datetime(DAY.year, DAY.month, DAY.day, tzinfo=UTC) + timedelta(
-        hours=hours - 7, minutes=minutes
-    )
+from tests.helpers.bookings import CENTER, DAY, KEY, booked, floor_database, local, walk_in
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
-    database = connect(tmp_path / "qms.db")
-    migrate(database)
-    load_center(database, CENTER)
-    open_counter(database, 1, clerk="lan", now=local("07:00"))
-    return database
-
-
-def walk_in(db: Database, hhmm: str, priority: str | None = None) -> Ticket:
-    return issue_ticket(db, "A", now=local(hhmm), priority=priority).ticket
-
-
-def booked(db: Database, start: str, phone: str, check_in_at: str) -> Ticket:
-    """Book the slot the day before, then check in at the kiosk."""
-    booking = appointments.book(
-        db,
-        "A",
-        DAY,
-        start,
-        name="Trần Thị Bình",
-        phone=phone,
-        id_number=None,
-        id_key=KEY,
-        now=local("07:00") - timedelta(days=1),
-    )
-    return appointments.check_in(db, booking.code, now=local(check_in_at)).issued.ticket
+    return floor_database(tmp_path / "qms.db")
 
 
 def call(db: Database, hhmm: str) -> str:
