@@ -1,16 +1,48 @@
 """Production serving: `gunicorn server:create_app()` reads this file.
 
-One worker (Flask-SocketIO's rule: its state lives in one process), gevent so each hall display's
-websocket costs a greenlet rather than a thread (bench/ measured both). No control socket: a
+`QMS_WORKERS` worker processes (1 by default), gevent so each hall display's websocket costs a
+greenlet rather than a thread (bench/ measured both). More than one worker needs
+`QMS_MESSAGE_QUEUE=redis://...`: the workers' sockets hear each other's pushes through it, and
+what must be shared (print agents present, rate limits, sign-in lockouts) lives there; without
+it the server refuses to start. No control socket: a
 second instance would silently take it over. A short graceful timeout: open websockets would
 otherwise hold a restart for 30 s.
 """
 
 import os
+import runpy
+import sys
+from pathlib import Path
 from typing import Any
 
 bind = f"{os.environ.get('QMS_HOST', '0.0.0.0')}:{os.environ.get('QMS_PORT', '8000')}"
-workers = 1
+
+
+def _message_queue() -> str:
+    """QMS_MESSAGE_QUEUE, or MESSAGE_QUEUE in instance/config.py (the app's own layers)."""
+    if os.environ.get("QMS_MESSAGE_QUEUE"):
+        return os.environ["QMS_MESSAGE_QUEUE"]
+    config = Path(__file__).resolve().parent / "instance" / "config.py"
+    return str(runpy.run_path(str(config)).get("MESSAGE_QUEUE") or "") if config.exists() else ""
+
+
+def _workers() -> int:
+    text = os.environ.get("QMS_WORKERS", "1").strip() or "1"
+    if not text.isdigit() or int(text) < 1:
+        sys.exit(
+            f"QMS_WORKERS must be a whole number of worker processes, 1 or more (got {text!r})."
+        )
+    count = int(text)
+    if count > 1 and not _message_queue():
+        sys.exit(
+            f"QMS_WORKERS={count} needs QMS_MESSAGE_QUEUE=redis://HOST:PORT/DB: without a message"
+            " queue each worker's screens would hear only that worker's calls. Start redis-server"
+            " and set QMS_MESSAGE_QUEUE, or run one worker (QMS_WORKERS=1)."
+        )
+    return count
+
+
+workers = _workers()
 worker_class = os.environ.get("QMS_WORKER_CLASS", "gevent")
 worker_connections = 2000
 graceful_timeout = 3

@@ -19,15 +19,28 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api.auth import current_user
+from shared import SharedCounts, prefix_for, redis_for
 
 View = TypeVar("View", bound=Callable[..., Any])
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+
+class _Limiter(Limiter):
+    """Counts in the message queue's Redis when several workers serve the center, so an address
+    counts once over all of them; in memory otherwise (or where RATELIMIT_STORAGE_URI says)."""
+
+    def init_app(self, app: Flask) -> None:
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_URI", app.config.get("MESSAGE_QUEUE") or "memory://"
+        )
+        super().init_app(app)
+
+
+limiter = _Limiter(key_func=get_remote_address, default_limits=[])
 
 LOGIN_LIMIT = "10/minute"  # sign-in attempts per client address
 THROTTLE = "qms.login_throttle"
@@ -69,9 +82,9 @@ class LoginThrottle:
     Unknown names are counted like real ones, so the lock tells nobody which names exist.
     Attempts during the lock are refused unchecked and do not extend it, so a stranger can
     keep a clerk out for a few minutes at most, never for good; a clerk already signed in is
-    not touched. The counts live in this process's memory: one gunicorn worker serves a
-    center (design.md section 7), and a restart forgets them, which costs an attacker nothing
-    he could not get by waiting.
+    not touched. With one worker the counts live in its memory, and a restart forgets them,
+    which costs an attacker nothing he could not get by waiting; with several (a message
+    queue) they live in its Redis (`shared`), so a lock made through one worker holds on all.
     """
 
     MAX_NAMES = 10_000  # names tracked at once, so a flood of made-up names cannot fill memory
@@ -81,16 +94,26 @@ class LoginThrottle:
         failures: int = 5,
         window: timedelta = timedelta(minutes=10),
         lockout: timedelta = timedelta(minutes=5),
+        shared: SharedCounts | None = None,
     ) -> None:
         self.failures = failures
         self.window = window
         self.lockout = lockout
+        self.shared = shared
         self._failed: dict[str, deque[datetime]] = {}
         self._locked_until: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def locked_for(self, username: str, now: datetime) -> int:
         """Seconds this username stays locked (0 when it may try)."""
+        if self.shared is not None:
+            until_s = self.shared.locked_until(username)
+            if until_s is None:
+                return 0
+            if until_s <= now.timestamp():
+                self.shared.clear(username)
+                return 0
+            return max(1, int(until_s - now.timestamp() + 0.999))
         with self._lock:
             until = self._locked_until.get(username)
             if until is None:
@@ -103,6 +126,11 @@ class LoginThrottle:
 
     def failed(self, username: str, now: datetime) -> None:
         """Count a wrong password; the `failures`-th within the window locks the name."""
+        if self.shared is not None:
+            at, window_s = now.timestamp(), self.window.total_seconds()
+            if self.shared.add_failure(username, at, window_s) >= self.failures:
+                self.shared.lock(username, at + self.lockout.total_seconds())
+            return
         with self._lock:
             if username not in self._failed and len(self._failed) >= self.MAX_NAMES:
                 self._forget_old(now)
@@ -115,6 +143,9 @@ class LoginThrottle:
 
     def succeeded(self, username: str) -> None:
         """A right password clears the name's count."""
+        if self.shared is not None:
+            self.shared.clear(username)
+            return
         with self._lock:
             self._failed.pop(username, None)
             self._locked_until.pop(username, None)
@@ -130,5 +161,15 @@ class LoginThrottle:
 
 def login_throttle() -> LoginThrottle:
     """This app's username throttle (one per app, so test apps do not share counts)."""
-    throttle: LoginThrottle = current_app.extensions.setdefault(THROTTLE, LoginThrottle())
+    throttle: LoginThrottle | None = current_app.extensions.get(THROTTLE)
+    if throttle is None:
+        throttle = LoginThrottle()
+        redis = redis_for(current_app)
+        if redis is not None:  # several workers: the counts are theirs together
+            window, lockout = throttle.window, throttle.lockout
+            prefix = prefix_for(current_app)
+            throttle.shared = SharedCounts(
+                redis, prefix, window.total_seconds(), lockout.total_seconds()
+            )
+        current_app.extensions[THROTTLE] = throttle
     return throttle

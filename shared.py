@@ -1,0 +1,235 @@
+"""What the worker processes of one center share, in the message queue's Redis.
+
+With one worker (no `QMS_MESSAGE_QUEUE`) all of this lives in the process, as it always did. With
+several (`QMS_WORKERS=N`, design.md section 9) a kiosk's print agent may be connected to one worker
+while its visitor's ticket is issued through another, and two calls may be made through two
+workers at once; so the workers keep here, under a prefix of their center's own:
+
+- the print agents present (`AgentPresence`), each refreshed by its worker's heartbeat, so the
+  agents of a worker that died are forgotten within `AGENT_TTL_S`;
+- one order of pushes (`OneOrderRedisManager`): every push goes through Redis, and every worker,
+  its sender included, delivers it from there, so all sockets see the pushes in Redis's order;
+- the order of `called` pushes (`in_seq_order`): a call is published only after the one before it
+  (SQLite gives each call its `seq`; the pushes of two workers could otherwise cross in Redis);
+- one lock around each snapshot push (`snapshot_turn`), so a snapshot read earlier is never
+  published after one read later (the last change is what the screens keep);
+- the sign-in lockouts (api/limits.py); the rate limits use Flask-Limiter's own Redis storage.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+import socketio
+from flask import Flask
+from socketio.packet import Packet
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+REDIS = "qms.redis"
+AGENT_TTL_S = 30.0  # an agent not refreshed for this long is gone (its worker died)
+SEQ_WAIT_S = 0.5  # the longest a call waits for the one before it (a worker died in between)
+SNAPSHOT_LOCK_S = 5.0
+
+
+def redis_for(app: Flask) -> Redis | None:
+    """The app's Redis client when it has a message queue, else None (one process: memory)."""
+    if not app.config.get("MESSAGE_QUEUE"):
+        return None
+    client: Redis | None = app.extensions.get(REDIS)
+    if client is None:
+        from redis import Redis
+
+        client = Redis.from_url(app.config["MESSAGE_QUEUE"], socket_timeout=5)
+        app.extensions[REDIS] = client
+    return client
+
+
+class OneOrderRedisManager(socketio.RedisManager):  # type: ignore[misc]
+    """Flask-SocketIO's Redis queue, except that the sender does not deliver its own pushes first.
+
+    python-socketio hands a push to the sender's sockets at once and to the other workers through
+    Redis; so two pushes of two workers could reach the sockets of each worker in a different
+    order (a later call, or an older snapshot, last). Here the sender only publishes, marked as
+    from no worker, and every worker's listener delivers it, in the one order Redis gives.
+    """
+
+    FROM_THE_QUEUE = "queue"
+
+    def emit(  # type: ignore[no-untyped-def]
+        self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kw
+    ):
+        if callback is not None or kw.get("ignore_queue"):  # acknowledgements: the usual way
+            return super().emit(event, data, namespace, room, skip_sid, callback, to, **kw)
+        data = list(data) if isinstance(data, tuple) else [data]
+        binary = Packet.data_is_binary(data)
+        if binary:
+            data, attachments = Packet.deconstruct_binary(data)
+            data = [data, *[base64.b64encode(a).decode() for a in attachments]]
+        self._publish(
+            {
+                "method": "emit",
+                "event": event,
+                "data": data,
+                "binary": binary,
+                "namespace": namespace or "/",
+                "room": to or room,
+                "skip_sid": skip_sid,
+                "callback": None,
+                "host_id": self.FROM_THE_QUEUE,
+            }
+        )
+        return None
+
+
+def one_order_manager(queue: str | None) -> dict[str, Any]:
+    """Socket.IO's options for a message queue: ours for Redis, Flask-SocketIO's for others."""
+    if queue and queue.startswith(("redis://", "rediss://")):
+        return {"client_manager": OneOrderRedisManager(queue, channel="flask-socketio")}
+    return {}
+
+
+def prefix_for(app: Flask) -> str:
+    """Keys of one center: two centers may share one Redis, never their state."""
+    database = hashlib.sha256(str(app.config["DATABASE"]).encode()).hexdigest()[:12]
+    return f"qms:{database}:"
+
+
+# --- print agents present ------------------------------------------------------------------------
+
+
+class AgentPresence:
+    """The kiosks whose print agent is connected, to this process (and, with Redis, to any)."""
+
+    def __init__(self, redis: Redis | None = None, prefix: str = "", sleep: Any = None) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.sleep: Callable[[float], None] = sleep or time.sleep
+        self.local: dict[str, str] = {}  # socket id -> kiosk, on this process
+        self._beating = False
+
+    def _key(self, kiosk: str) -> str:
+        return f"{self.prefix}agents:{kiosk}"
+
+    def joined(self, sid: str, kiosk: str, start_task: Callable[..., Any] | None = None) -> None:
+        self.local[sid] = kiosk
+        if self.redis is not None:
+            self.redis.zadd(self._key(kiosk), {sid: time.time() + AGENT_TTL_S})
+            if not self._beating and start_task is not None:
+                self._beating = True
+                start_task(self._heartbeat)
+
+    def left(self, sid: str) -> None:
+        kiosk = self.local.pop(sid, None)
+        if kiosk is not None and self.redis is not None:
+            self.redis.zrem(self._key(kiosk), sid)
+
+    def present(self, kiosk: str) -> bool:
+        if self.redis is None:
+            return kiosk in self.local.values()
+        key = self._key(kiosk)
+        now = time.time()
+        self.redis.zremrangebyscore(key, "-inf", now)
+        return bool(self.redis.zcount(key, now, "+inf"))
+
+    def _heartbeat(self) -> None:
+        """Refresh this process's agents, so only those of a dead worker expire."""
+        assert self.redis is not None
+        while True:
+            self.sleep(AGENT_TTL_S / 3)
+            try:
+                until = time.time() + AGENT_TTL_S
+                for sid, kiosk in list(self.local.items()):
+                    self.redis.zadd(self._key(kiosk), {sid: until}, xx=True)
+            except Exception:  # noqa: BLE001  (Redis away: try again at the next beat)
+                logging.getLogger(__name__).warning("print agents: heartbeat failed", exc_info=True)
+
+
+# --- the order of calls and snapshots -------------------------------------------------------------
+
+_SET_MAX = """
+local last = tonumber(redis.call('get', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > last then redis.call('set', KEYS[1], ARGV[1]) end
+return last
+"""
+
+
+@contextmanager
+def _seq_turn(redis: Redis, key: str, seq: int, sleep: Callable[[float], None]) -> Iterator[None]:
+    deadline = time.monotonic() + SEQ_WAIT_S
+    while time.monotonic() < deadline:
+        last = redis.get(key)
+        if last is None or int(last) >= seq - 1:
+            break
+        sleep(0.002)
+    try:
+        yield
+    finally:
+        redis.eval(_SET_MAX, 1, key, seq)
+
+
+def in_seq_order(
+    app: Flask, seq: int, sleep: Callable[[float], None]
+) -> AbstractContextManager[None]:
+    """Publish a call's pushes after those of the call before it (`seq - 1`), over all workers.
+
+    A call waits at most SEQ_WAIT_S for its predecessor (whose worker may have died between the
+    commit and the push); with one process the pushes already leave in order.
+    """
+    redis = redis_for(app)
+    if redis is None:
+        return nullcontext()
+    return _seq_turn(redis, prefix_for(app) + "called:last", seq, sleep)
+
+
+def snapshot_turn(app: Flask) -> AbstractContextManager[Any]:
+    """Read and publish a snapshot under one lock of all workers, so they leave in read order."""
+    redis = redis_for(app)
+    if redis is None:
+        return nullcontext()
+    return redis.lock(
+        prefix_for(app) + "snapshots", timeout=SNAPSHOT_LOCK_S, blocking_timeout=SNAPSHOT_LOCK_S
+    )
+
+
+# --- sign-in lockouts ----------------------------------------------------------------------------
+
+
+class SharedCounts:
+    """The failures and locks of LoginThrottle, in Redis: a lock made on one worker holds on all.
+
+    Times are the app's clock (seconds since the epoch); Redis only expires the keys afterwards.
+    """
+
+    def __init__(self, redis: Redis, prefix: str, window_s: float, lockout_s: float) -> None:
+        self.redis = redis
+        self.prefix = prefix + "login:"
+        self.keep_s = int(window_s + lockout_s) + 60
+
+    def locked_until(self, username: str) -> float | None:
+        value = self.redis.get(self.prefix + "lock:" + username)
+        return None if value is None else float(value)
+
+    def add_failure(self, username: str, at: float, window_s: float) -> int:
+        """Count a failure at `at`; answer the failures within the window."""
+        key = self.prefix + "failed:" + username
+        pipe = self.redis.pipeline()
+        pipe.zadd(key, {f"{at}:{uuid.uuid4().hex[:8]}": at})
+        pipe.zremrangebyscore(key, "-inf", at - window_s)
+        pipe.zcard(key)
+        pipe.expire(key, self.keep_s)
+        return int(pipe.execute()[2])
+
+    def lock(self, username: str, until: float) -> None:
+        self.redis.set(self.prefix + "lock:" + username, str(until), ex=self.keep_s)
+
+    def clear(self, username: str) -> None:
+        self.redis.delete(self.prefix + "lock:" + username, self.prefix + "failed:" + username)
