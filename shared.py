@@ -24,15 +24,18 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import TYPE_CHECKING, Any
 
 import socketio
 from flask import Flask
+from redis.exceptions import RedisError
 from socketio.packet import Packet
 
 if TYPE_CHECKING:
     from redis import Redis
+
+log = logging.getLogger(__name__)
 
 REDIS = "qms.redis"
 AGENT_TTL_S = 30.0  # an agent not refreshed for this long is gone (its worker died)
@@ -122,7 +125,8 @@ class AgentPresence:
     def joined(self, sid: str, kiosk: str, start_task: Callable[..., Any] | None = None) -> None:
         self.local[sid] = kiosk
         if self.redis is not None:
-            self.redis.zadd(self._key(kiosk), {sid: time.time() + AGENT_TTL_S})
+            with suppress(RedisError):  # Redis away: the heartbeat adds it when it is back
+                self.redis.zadd(self._key(kiosk), {sid: time.time() + AGENT_TTL_S})
             if not self._beating and start_task is not None:
                 self._beating = True
                 start_task(self._heartbeat)
@@ -130,27 +134,34 @@ class AgentPresence:
     def left(self, sid: str) -> None:
         kiosk = self.local.pop(sid, None)
         if kiosk is not None and self.redis is not None:
-            self.redis.zrem(self._key(kiosk), sid)
+            with suppress(RedisError):  # it expires by itself
+                self.redis.zrem(self._key(kiosk), sid)
 
     def present(self, kiosk: str) -> bool:
         if self.redis is None:
             return kiosk in self.local.values()
         key = self._key(kiosk)
         now = time.time()
-        self.redis.zremrangebyscore(key, "-inf", now)
-        return bool(self.redis.zcount(key, now, "+inf"))
+        try:
+            self.redis.zremrangebyscore(key, "-inf", now)
+            return bool(self.redis.zcount(key, now, "+inf"))
+        except RedisError:  # unknown: the ticket stands and says its printer is not reached
+            log.warning("print agents: Redis unreachable", exc_info=True)
+            return False
 
     def _heartbeat(self) -> None:
-        """Refresh this process's agents, so only those of a dead worker expire."""
+        """Refresh this process's agents (again after a Redis restart); a dead worker's expire."""
         assert self.redis is not None
         while True:
             self.sleep(AGENT_TTL_S / 3)
-            try:
-                until = time.time() + AGENT_TTL_S
-                for sid, kiosk in list(self.local.items()):
-                    self.redis.zadd(self._key(kiosk), {sid: until}, xx=True)
-            except Exception:  # noqa: BLE001  (Redis away: try again at the next beat)
-                logging.getLogger(__name__).warning("print agents: heartbeat failed", exc_info=True)
+            for sid, kiosk in list(self.local.items()):
+                if self.local.get(sid) != kiosk:  # left while the beat was under way
+                    continue
+                try:
+                    self.redis.zadd(self._key(kiosk), {sid: time.time() + AGENT_TTL_S})
+                except RedisError:  # Redis away: try again at the next beat
+                    log.warning("print agents: heartbeat failed", exc_info=True)
+                    break
 
 
 # --- the order of calls and snapshots -------------------------------------------------------------
@@ -165,15 +176,35 @@ return last
 @contextmanager
 def _seq_turn(redis: Redis, key: str, seq: int, sleep: Callable[[float], None]) -> Iterator[None]:
     deadline = time.monotonic() + SEQ_WAIT_S
-    while time.monotonic() < deadline:
-        last = redis.get(key)
-        if last is None or int(last) >= seq - 1:
-            break
-        sleep(0.002)
+    try:
+        while time.monotonic() < deadline:
+            last = redis.get(key)
+            if (seq <= 1 and last is None) or (last is not None and int(last) >= seq - 1):
+                break
+            sleep(0.002)
+    except RedisError:  # Redis away: the pushes cannot leave anyway; do not fail the call
+        log.warning("calls: Redis unreachable", exc_info=True)
     try:
         yield
     finally:
-        redis.eval(_SET_MAX, 1, key, seq)
+        with suppress(RedisError):
+            redis.eval(_SET_MAX, 1, key, seq)
+
+
+@contextmanager
+def _turn(lock: Any) -> Iterator[None]:
+    """Hold the lock if it can be had within its timeout; push in any case."""
+    acquired = False
+    try:
+        acquired = bool(lock.acquire())
+    except RedisError:
+        log.warning("snapshots: Redis unreachable", exc_info=True)
+    try:
+        yield
+    finally:
+        if acquired:
+            with suppress(RedisError):  # expired meanwhile: another push already went
+                lock.release()
 
 
 def in_seq_order(
@@ -182,7 +213,8 @@ def in_seq_order(
     """Publish a call's pushes after those of the call before it (`seq - 1`), over all workers.
 
     A call waits at most SEQ_WAIT_S for its predecessor (whose worker may have died between the
-    commit and the push); with one process the pushes already leave in order.
+    commit and the push, or whose push went before Redis last started: the first call after
+    that waits the whole delay, once); with one process the pushes already leave in order.
     """
     redis = redis_for(app)
     if redis is None:
@@ -195,8 +227,10 @@ def snapshot_turn(app: Flask) -> AbstractContextManager[Any]:
     redis = redis_for(app)
     if redis is None:
         return nullcontext()
-    return redis.lock(
-        prefix_for(app) + "snapshots", timeout=SNAPSHOT_LOCK_S, blocking_timeout=SNAPSHOT_LOCK_S
+    return _turn(
+        redis.lock(
+            prefix_for(app) + "snapshots", timeout=SNAPSHOT_LOCK_S, blocking_timeout=SNAPSHOT_LOCK_S
+        )
     )
 
 
