@@ -66,12 +66,28 @@ class OneOrderRedisManager(socketio.RedisManager):  # type: ignore[misc]
     """
 
     FROM_THE_QUEUE = "queue"
+    _listening = False
+
+    def _wait_for_the_listener(self) -> None:
+        """Once, as the worker starts: wait (2 s at most) for its listener to subscribe, or the
+        first pushes would miss this worker's own sockets (they are no longer handed over)."""
+        if self._listening or getattr(self, "thread", None) is None:
+            return  # no socket yet (the listener starts with the first): nobody here to miss it
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            pubsub = getattr(self, "pubsub", None)
+            if pubsub is not None and pubsub.subscribed:
+                self.server.sleep(0.01)  # the SUBSCRIBE is sent; let Redis take it
+                break
+            self.server.sleep(0.005)
+        self._listening = True
 
     def emit(  # type: ignore[no-untyped-def]
         self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kw
     ):
         if callback is not None or kw.get("ignore_queue"):  # acknowledgements: the usual way
             return super().emit(event, data, namespace, room, skip_sid, callback, to, **kw)
+        self._wait_for_the_listener()
         data = list(data) if isinstance(data, tuple) else [data]
         binary = Packet.data_is_binary(data)
         if binary:
