@@ -97,6 +97,7 @@ FIELDS = {
     "timezone": lazy_pgettext("admin", "time zone"),
     "shows": lazy_pgettext("admin", "shows"),
     "categories": lazy_pgettext("admin", "categories"),
+    "guide": lazy_pgettext("admin", "what to bring"),
     "appointments": lazy_pgettext("admin", "bookings"),
     "slot_min": lazy_pgettext("admin", "slot (min)"),
     "per_slot": lazy_pgettext("admin", "visitors per slot"),

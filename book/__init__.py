@@ -8,6 +8,7 @@ booking; book.js asks /api/appointments for the rest.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import Any
@@ -63,10 +64,10 @@ def bookable_services(database: Database) -> list[dict[str, Any]]:
     """The switched-on services that take bookings, in the kiosk's order."""
     found = rows(
         database,
-        "SELECT code, name, name_en, department FROM services"
+        "SELECT code, name, name_en, department, guide FROM services"
         " WHERE enabled = 1 AND appointments IS NOT NULL ORDER BY position",
     )
-    return list(found)
+    return [{**row, "guide": json.loads(row["guide"]) if row["guide"] else None} for row in found]
 
 
 @bp.get("/qr.svg")

@@ -54,6 +54,7 @@ from core.vocabulary import (
     DEFAULT_REPEAT,
     DEFAULT_TARGET_WAIT_MIN,
     DEFAULT_TIMEZONE,
+    GUIDE_PAPERS_MAX,
     HOLIDAY_NAME_MAX,
     ITEMS_MAX,
     LONG_TEXT_MAX,
@@ -122,6 +123,19 @@ class AppointmentSettings(Item):
     per_slot: Annotated[int, whole(1, PER_SLOT_MAX)] = Field(description="Visitors one slot takes.")
 
 
+class ServiceGuide(Item):
+    """What a visitor needs to know before taking a ticket: the papers to bring, the fee, the
+    processing time and the legal basis; shown at the kiosk and on the booking page."""
+
+    papers: Annotated[list[Text], Field(max_length=GUIDE_PAPERS_MAX)] = Field(
+        [], description="The papers to bring, one per line, in the order to prepare them."
+    )
+    fee: OptionalText = Field(None, description='e.g. "50.000 đồng", or "Miễn phí".')
+    processing: OptionalText = Field(None, description='e.g. "3 ngày làm việc".')
+    legal_basis: OptionalLongText = Field(None, description="The decree or decision it follows.")
+    print_checklist: bool = Field(False, description="Print the papers on the ticket too.")
+
+
 class ServiceSettings(Item):
     """What an admin may change of a service; its code never changes (see catalogue)."""
 
@@ -138,6 +152,8 @@ class ServiceSettings(Item):
     appointments: AppointmentSettings | None = Field(
         None, description="{slot_min, per_slot}: the service takes bookings; none: it does not."
     )
+
+    guide: ServiceGuide | None = Field(None, description="What to bring; none: no guide.")
 
     @model_check(mode="after")
     def _bookable(self) -> ServiceSettings:

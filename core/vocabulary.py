@@ -35,6 +35,7 @@ DEFAULT_MAX_IN_ROW = 2
 MAX_REPEAT = 5
 DEFAULT_REPEAT = 2
 CATEGORIES_MAX = 20
+GUIDE_PAPERS_MAX = 30  # papers a service's guide lists
 ITEMS_MAX = 999  # departments, services, counters, kiosks or displays in one center
 
 PAPERS = ("80mm", "58mm")

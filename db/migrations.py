@@ -325,3 +325,9 @@ def m006_tickets_priority_source_and_id_card(db: Database) -> None:
     """Say who made a ticket priority, and keep the little an ID card read at the kiosk gives."""
     for statement in TICKET_ID_CARD:
         db.execute(statement)
+
+
+@migrations(name="m007_service_guides")
+def m007_service_guides(db: Database) -> None:
+    """What a visitor must bring for a service, its fee, time and legal basis (JSON, or NULL)."""
+    db.execute("ALTER TABLE services ADD COLUMN guide TEXT")

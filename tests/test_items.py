@@ -55,6 +55,13 @@ EVERY_KEY: dict[str, Any] = {
             "hours": {"weekdays": ["07:00-11:30"], "saturday": ["07:30-11:00"]},
             "appointments": {"slot_min": 20, "per_slot": 3},
             "enabled": True,
+            "guide": {
+                "papers": ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"],
+                "fee": "Miễn phí",
+                "processing": "Trong ngày",
+                "legal_basis": "Luật Hộ tịch 2014",
+                "print_checklist": True,
+            },
         },
         {"code": "B", "name": "Thuế", "department": 2, "hours": ["13:00-16:30"], "enabled": False},
     ],

@@ -128,6 +128,7 @@ async function submitBooking(event) {
     $("done-qr").src = data.qrUrl + "?" + new URLSearchParams({ code: booking.code });
     $("done-service").textContent = serviceName(booking.service);
     $("done-slot").textContent = slotText(booking);
+    showGuide(pageData.services.find((item) => item.code === booking.service));
     $("details").reset();
     show("step-done");
   } catch (error) {
@@ -135,6 +136,18 @@ async function submitBooking(event) {
     if (error.code === "slot_full" || error.code === "past") chooseDay(choice.day);
   } finally {
     $("book-button").disabled = false;
+  }
+}
+
+/** What the visitor must bring for the booked service, when the center wrote a guide. */
+function showGuide(service) {
+  const guide = service && service.guide;
+  $("done-guide").hidden = !guide;
+  if (!guide) return;
+  $("guide-papers").replaceChildren(...guide.papers.map((paper) => element("li", "", paper)));
+  for (const [key, id] of [["fee", "guide-fee"], ["processing", "guide-processing"], ["legal_basis", "guide-legal"]]) {
+    $(id).textContent = guide[key] || "";
+    $(id + "-line").hidden = !guide[key];
   }
 }
 

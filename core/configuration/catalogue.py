@@ -8,7 +8,7 @@ or counters still refer to can be removed: it is switched off instead, and histo
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from sqlite_utils import Database
 
@@ -17,7 +17,7 @@ from core.configuration import Change, audited
 from core.configuration.displays import refuse_if_shown
 from core.errors import Conflict, InvalidInput, NotFound
 from core.fields import checked
-from core.items import Department, DepartmentNames, Service, ServiceSettings
+from core.items import Department, DepartmentNames, Item, Service, ServiceSettings
 from core.rows import rows
 from core.schedule import hours_by_day, hours_for_file, parse_hours
 
@@ -102,11 +102,11 @@ def read_service(db: Database, code: str) -> Service:
 
 
 def _service(row: dict[str, Any]) -> Service:
-    appointments = json.loads(row["appointments"]) if row["appointments"] else None
-    return Service.model_validate(
-        {**{key: row[key] for key in Service.model_fields}, "enabled": bool(row["enabled"])}
-        | {"hours": hours_for_file(row["hours"]), "appointments": appointments}
-    )
+    values = {key: row[key] for key in Service.model_fields}
+    for key in NESTED_COLUMNS:  # an item within the service is kept as JSON
+        values[key] = json.loads(row[key]) if row[key] else None
+    values.update(enabled=bool(row["enabled"]), hours=hours_for_file(row["hours"]))
+    return Service.model_validate(values)
 
 
 def service_row(db: Database, code: str) -> dict[str, Any]:
@@ -147,6 +147,12 @@ def _service_dict(service: Service, counters: list[int]) -> dict[str, Any]:
 # A service's columns are its item's fields: a new service setting is declared in core.items
 # (and given its column by a migration), and this writer stores it with no change here.
 SERVICE_COLUMNS = tuple(Service.model_fields)
+# The settings that are items of their own (bookings, the guide): one JSON column each.
+NESTED_COLUMNS = tuple(
+    name
+    for name, field in Service.model_fields.items()
+    if any(isinstance(kind, type) and issubclass(kind, Item) for kind in get_args(field.annotation))
+)
 PUT_SERVICE = (
     f"INSERT INTO services ({', '.join(SERVICE_COLUMNS)}, position)"
     f" VALUES ({', '.join(f':{column}' for column in SERVICE_COLUMNS)},"
@@ -164,15 +170,14 @@ def put_service(db: Database, service: Service, position: int | None = None) -> 
         raise InvalidInput(
             f"There is no department {service.department!r}.", code="unknown_department"
         )
-    values = {
-        **service.model_dump(),
-        "hours": json.dumps(parse_hours(service.hours)),
-        "appointments": (
-            json.dumps(service.appointments.model_dump()) if service.appointments else None
-        ),
-        "enabled": int(service.enabled),
-        "position": position,
-    }
+    values = service.model_dump()
+    for key in NESTED_COLUMNS:
+        values[key] = json.dumps(values[key], ensure_ascii=False) if values[key] else None
+    values.update(
+        hours=json.dumps(parse_hours(service.hours)),
+        enabled=int(service.enabled),
+        position=position,
+    )
     db.execute(PUT_SERVICE, values)
 
 
