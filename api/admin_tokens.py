@@ -17,6 +17,7 @@ from api import bp
 from api.admin import ADMIN, INVALID, change
 from api.admin_schemas import AdminChange, Role
 from api.auth import require
+from api.session import close_ended_sockets
 from api.validation import documented, parse
 from core.configuration import tokens
 from db.web import get_db
@@ -63,4 +64,5 @@ def admin_create_token() -> ResponseReturnValue:
 def admin_revoke_token(name: str) -> ResponseReturnValue:
     body = parse(AdminChange)
     tokens.revoke_token(get_db(), change(body.reason), name)
+    close_ended_sockets(revoked_token=name)
     return "", 204

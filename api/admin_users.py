@@ -1,7 +1,8 @@
 """Administration of staff accounts: create, switch off or on, reset a password, change a role.
 
 Admin only. A reset password or a switched-off account is signed out everywhere at its next
-request; nobody can switch off or demote their own account, or the last active admin.
+request, and its open sockets (counter screens) are closed at once; nobody can switch off or
+demote their own account, or the last active admin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from api import bp
 from api.admin import ADMIN, INVALID, change
 from api.admin_schemas import AdminUser, AdminUserActive, AdminUserPassword, AdminUserRole
 from api.auth import require
+from api.session import close_ended_sockets
 from api.validation import documented, parse
 from core.configuration import staff
 from db.web import get_db
@@ -53,7 +55,9 @@ def admin_user_role(username: str) -> ResponseReturnValue:
 )
 def admin_user_active(username: str) -> ResponseReturnValue:
     body = parse(AdminUserActive)
-    return jsonify(staff.set_user_active(get_db(), change(body.reason), username, body.active))
+    account = staff.set_user_active(get_db(), change(body.reason), username, body.active)
+    close_ended_sockets()
+    return jsonify(account)
 
 
 @bp.post("/admin/users/<username>/password")
@@ -66,4 +70,6 @@ def admin_user_active(username: str) -> ResponseReturnValue:
 )
 def admin_user_password(username: str) -> ResponseReturnValue:
     body = parse(AdminUserPassword)
-    return jsonify(staff.reset_password(get_db(), change(body.reason), username, body.password))
+    account = staff.reset_password(get_db(), change(body.reason), username, body.password)
+    close_ended_sockets()
+    return jsonify(account)

@@ -1,14 +1,15 @@
 """Signing staff in and out.
 
 A session lasts one shift (`SESSION_HOURS`, 12 by default) from the moment of signing in, however
-busy it is; a password reset or a disabled account ends it at the next request (api/auth.py).
+busy it is; a password reset or a disabled account ends it at the next request (api/auth.py), and
+its open sockets at once (`close_ended_sockets`), so a counter screen left open hears no more.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from flask import jsonify, session
+from flask import current_app, jsonify, session
 from flask.typing import ResponseReturnValue
 
 from api import bp
@@ -19,6 +20,7 @@ from api.schemas import Login
 from api.validation import documented, parse
 from core.users import authenticate
 from db.web import get_db, now
+from realtime import COUNTER, KIOSK, socketio
 
 
 @bp.post("/session")
@@ -83,3 +85,27 @@ def who_am_i() -> ResponseReturnValue:
 def sign_out() -> ResponseReturnValue:
     session.clear()
     return "", 204
+
+
+def close_ended_sockets(revoked_token: str | None = None) -> None:
+    """Close the staff sockets whose credentials no longer pass; call it after the commit.
+
+    Each /counter socket's cookie or bearer token is checked again as at its connection (the
+    account switched off or its password reset, the token revoked); a revoked `kiosk-ID` token
+    also closes that kiosk's print agents. The sockets of this process only: Socket.IO lists no
+    other worker's.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    server = socketio.server
+    for sid, _ in list(server.manager.get_participants(COUNTER, None)):
+        environ = server.get_environ(sid, COUNTER)
+        if environ is None:
+            continue
+        with app.app_context(), app.request_context(environ):  # its own `g`: not the caller's
+            ended = current_user() is None
+        if ended:
+            server.disconnect(sid, namespace=COUNTER)
+    if revoked_token and revoked_token.startswith("kiosk-"):
+        room = f"agent:{revoked_token.removeprefix('kiosk-')}"
+        for sid, _ in list(server.manager.get_participants(KIOSK, room)):
+            server.disconnect(sid, namespace=KIOSK)

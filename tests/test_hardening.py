@@ -221,3 +221,84 @@ def test_an_error_in_our_own_handler_keeps_its_traceback() -> None:
         record = record_of(error)
     assert BadPacketLog().filter(record)
     assert record.exc_info is not None and record.levelno == logging.ERROR
+
+
+# ---- an ended account or token keeps no socket -------------------------------------------------
+
+
+def counter_socket(app: Any, username: str) -> Any:
+    """A counter screen signed in as `username`, on the /counter namespace."""
+    from realtime import socketio
+
+    screen = app.test_client()
+    sign_in(screen, username)
+    socket = socketio.test_client(app, namespace="/counter", flask_test_client=screen)
+    assert socket.is_connected("/counter")
+    return socket
+
+
+def test_switching_an_account_off_closes_its_counter_sockets_at_once(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    an, binh = counter_socket(app, "an"), counter_socket(app, "binh")
+    answer = client.put("/api/admin/users/an/active", json={"active": False}, headers=admin)
+    assert answer.status_code == 200, answer.json
+    assert not an.is_connected("/counter")  # was: open, and hearing every push
+    assert binh.is_connected("/counter")
+    client.post("/api/tickets", json={"service": "A"})
+    assert binh.get_received("/counter")
+
+
+def test_a_password_reset_closes_the_accounts_counter_sockets(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    an = counter_socket(app, "an")
+    answer = client.post(
+        "/api/admin/users/an/password", json={"password": "new-password-2"}, headers=admin
+    )
+    assert answer.status_code == 200, answer.json
+    assert not an.is_connected("/counter")
+
+
+def test_switching_an_account_on_closes_nothing(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    an = counter_socket(app, "an")
+    client.put("/api/admin/users/an/active", json={"active": True}, headers=admin)
+    assert an.is_connected("/counter")
+
+
+def test_revoking_a_token_closes_the_sockets_it_opened(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    from realtime import socketio
+
+    made = client.post(
+        "/api/admin/tokens", json={"name": "call-button-1", "role": "clerk"}, headers=admin
+    )
+    bearer = {"Authorization": f"Bearer {made.json['token']}"}
+    socket = socketio.test_client(app, namespace="/counter", headers=bearer)
+    assert socket.is_connected("/counter")
+    answer = client.delete("/api/admin/tokens/call-button-1", json={}, headers=admin)
+    assert answer.status_code == 204, answer.json
+    assert not socket.is_connected("/counter")
+    assert not socketio.test_client(app, namespace="/counter", headers=bearer).is_connected(
+        "/counter"
+    )
+
+
+def test_revoking_a_kiosks_token_closes_its_print_agents_socket(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    from realtime import socketio
+
+    made = client.post(
+        "/api/admin/tokens", json={"name": "kiosk-k1", "role": "clerk"}, headers=admin
+    )
+    auth = {"agent": "k1", "token": made.json["token"]}
+    agent = socketio.test_client(app, namespace="/kiosk", auth=auth)
+    display = socketio.test_client(app, namespace="/kiosk")
+    assert agent.is_connected("/kiosk")
+    client.delete("/api/admin/tokens/kiosk-k1", json={}, headers=admin)
+    assert not agent.is_connected("/kiosk")
+    assert display.is_connected("/kiosk")  # a kiosk screen, anonymous, stays
