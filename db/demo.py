@@ -12,14 +12,9 @@ the server answers is tallied, and the demo ends by saying what was refused (429
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
 import random
 import time
-import urllib.error
-import urllib.request
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,100 +26,11 @@ from core.center import list_counters, list_services
 from core.errors import Conflict
 from core.users import create_token, create_user, set_password
 from db import connect, migrate
+from db.demo_bookings import BookedVisitors
+from db.demo_client import DemoClient, Tally
 
 SCORES = (4, 4, 4, 3, 3, 2, 1)  # most visitors are content; a few are not
 VISITORS_TOKEN = "demo-visitors"  # the name of the token the simulated visitors carry
-NO_ANSWER = 0  # the status tallied when the server could not be reached
-OK = (200, 201)
-
-
-@dataclass
-class Tally:
-    """The server's answers per kind of request ("ticket", "next", ...) and status."""
-
-    answers: Counter[tuple[str, int]] = field(default_factory=Counter)
-
-    def count(self, kind: str, status: int) -> None:
-        self.answers[kind, status] += 1
-
-    def succeeded(self, kind: str) -> int:
-        """How many requests of this kind did what they asked (200 or 201; 204 did nothing)."""
-        return sum(n for (k, status), n in self.answers.items() if k == kind and status in OK)
-
-    def refused(self) -> dict[str, int]:
-        """The refusals by class: 429 (too many), the other 4xx, 5xx, and no answer at all."""
-        classes = {"429": 0, "other 4xx": 0, "5xx": 0, "no answer": 0}
-        for (_kind, status), n in self.answers.items():
-            if status == 429:
-                classes["429"] += n
-            elif 400 <= status < 500:
-                classes["other 4xx"] += n
-            elif status >= 500:
-                classes["5xx"] += n
-            elif status == NO_ANSWER:
-                classes["no answer"] += n
-        return classes
-
-    def report(self) -> list[str]:
-        """Lines for the operator: the refusals' total by class, then by kind and status."""
-        total = sum(self.answers.values())
-        classes = self.refused()
-        refused = sum(classes.values())
-        if not refused:
-            return [f"The server refused none of the demo's {total} requests."]
-        lines = [
-            f"The server refused {refused} of the demo's {total} requests ("
-            + ", ".join(f"{name}: {n}" for name, n in classes.items())
-            + ")."
-        ]
-        for (kind, status), n in sorted(self.answers.items()):
-            if status >= 400 or status == NO_ANSWER:
-                lines.append(f"  {kind}: {status or 'no answer'} x{n}")
-        return lines
-
-
-@dataclass
-class DemoClient:
-    """One simulated device: its own cookie jar and CSRF token, or a bearer token."""
-
-    server: str
-    tally: Tally
-    token: str | None = None
-    csrf: str = ""
-    opener: Any = field(init=False)
-
-    def __post_init__(self) -> None:
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    def send(
-        self, kind: str, method: str, path: str, body: dict[str, Any] | None = None
-    ) -> tuple[int, Any]:
-        """Send one request; tally its answer under `kind`; answer (status, JSON body)."""
-        headers = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf}
-        if self.token is not None:
-            headers["Authorization"] = f"Bearer {self.token}"
-        request = urllib.request.Request(
-            self.server + path, method=method, data=json.dumps(body or {}).encode(), headers=headers
-        )
-        status, answer = NO_ANSWER, None
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                text = response.read()
-                status, answer = response.status, json.loads(text) if text else None
-        except urllib.error.HTTPError as error:
-            status, answer = error.code, _json_or_none(error.read())
-        except OSError as error:  # the server is down or restarting: say so at the end
-            answer = {"message": str(error)}
-        self.tally.count(kind, status)
-        return status, answer
-
-
-def _json_or_none(text: bytes) -> Any:
-    try:
-        return json.loads(text or b"null")
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -175,6 +81,12 @@ def _revoke_visitors_token(database: Any) -> None:
     show_default=True,
     help="The share of served visitors who rate the service on the tablet.",
 )
+@click.option(
+    "--booking-share",
+    default=0.2,
+    show_default=True,
+    help="The share of visitors who booked ahead and check in (when a slot is open now).",
+)
 @click.option("--seed", default=7, show_default=True)
 @with_appcontext
 def demo(
@@ -184,6 +96,7 @@ def demo(
     speed: float,
     minutes: float,
     rating_share: float,
+    booking_share: float,
     seed: int,
 ) -> None:
     """Simulate a morning: visitors take tickets, clerks call and serve them, visitors rate."""
@@ -206,6 +119,8 @@ def demo(
             per_second=per_hour * speed / 3600,
             speed=speed,
             rating_share=rating_share,
+            booked=BookedVisitors(database, visitors, randomness) if booking_share else None,
+            booking_share=booking_share,
             deadline=time.monotonic() + minutes * 60,
         )
     except KeyboardInterrupt:
@@ -214,7 +129,8 @@ def demo(
         _revoke_visitors_token(database)
         database.conn.close()
     click.echo(
-        f"Demo over: {tally.succeeded('ticket')} tickets issued, {tally.succeeded('next')} called,"
+        f"Demo over: {tally.succeeded('ticket')} tickets issued,"
+        f" {tally.succeeded('check-in')} bookings checked in, {tally.succeeded('next')} called,"
         f" {tally.succeeded('finish')} served, {tally.succeeded('rating')} rated."
     )
     for line in tally.report():
@@ -253,6 +169,8 @@ def _simulate(
     per_second: float,
     speed: float,
     rating_share: float,
+    booked: BookedVisitors | None,
+    booking_share: float,
     deadline: float,
 ) -> None:
     """Visitors come for every service; the opened counters serve theirs, the rest just wait."""
@@ -262,16 +180,17 @@ def _simulate(
     while time.monotonic() < deadline:
         moment = time.monotonic()
         if moment >= next_visitor and services:
-            visitors.send(
-                "ticket",
-                "POST",
-                "/api/tickets",
-                {
-                    "service": randomness.choice(services),
-                    "kiosk": "k1",
-                    "priority": randomness.choice(priorities),
-                },
-            )
+            if not (booked and randomness.random() < booking_share and booked.come()):
+                visitors.send(
+                    "ticket",
+                    "POST",
+                    "/api/tickets",
+                    {
+                        "service": randomness.choice(services),
+                        "kiosk": "k1",
+                        "priority": randomness.choice(priorities),
+                    },
+                )
             next_visitor = moment + randomness.expovariate(per_second)
         for clerk in clerks:
             if moment < clerk.busy_until:

@@ -8,10 +8,11 @@ import re
 import sqlite3
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db.demo import NO_ANSWER, Tally
+from db.demo_client import NO_ANSWER, Tally
 from harness.server import ROOT, flask_command, gunicorn
 
 QUOTA_CENTER = """
@@ -66,11 +67,68 @@ def test_the_demo_issues_calls_and_serves_tickets(tmp_path: Path) -> None:
         rated = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
     assert issued >= 5 and called >= 1 and services >= 3
     assert done >= 1 and rated == done  # every served visitor rated, as asked
-    summary = re.search(r"Demo over: (\d+) tickets issued, \d+ called, (\d+) served, (\d+)", output)
+    summary = re.search(
+        r"Demo over: (\d+) tickets issued, \d+ bookings checked in, \d+ called, (\d+) served,"
+        r" (\d+)",
+        output,
+    )
     assert summary is not None, output
     assert [int(n) for n in summary.groups()] == [issued, done, rated]
     # the center's hours may close some services now (409), but nothing is limited or broken
     assert not re.search(r"^  \w[\w-]*: (429|5\d\d|no answer) x", output, re.MULTILINE), output
+
+
+ALWAYS_OPEN_BOOKINGS = """
+[center]
+name = "Demo"
+timezone = "{zone}"
+[[departments]]
+code = "TP"
+name = "Tư pháp"
+[[services]]
+code = "A"
+name = "Hộ tịch"
+department = "TP"
+hours = ["00:00-24:00"]
+appointments = {slot_min = 15, per_slot = 50}
+[[counters]]
+number = 1
+services = ["A"]
+"""
+
+
+def test_some_demo_visitors_book_ahead_and_check_in(tmp_path: Path) -> None:
+    database = tmp_path / "qms.db"
+    center = tmp_path / "center.toml"
+    # A zone where it is now about noon: slots of the day are still to come, whatever the hour.
+    hours_to_noon = (12 - datetime.now(UTC).hour + 12) % 24 - 12
+    zone = f"Etc/GMT{-hours_to_noon:+d}" if hours_to_noon else "UTC"
+    center.write_text(ALWAYS_OPEN_BOOKINGS.replace("{zone}", zone), encoding="utf-8")
+    flask_command(database, "load-config", str(center))
+    with gunicorn(database, tmp_path / "gunicorn.log") as base:
+        output = flask_command(
+            database,
+            "demo",
+            "--server",
+            base,
+            "--counters",
+            "1",
+            "--minutes",
+            "0.15",
+            "--speed",
+            "120",
+            "--per-hour",
+            "900",
+            "--booking-share",
+            "0.5",
+        )
+    checked_in = re.search(r"(\d+) bookings checked in", output)
+    assert checked_in is not None, output
+    with sqlite3.connect(database) as connection:
+        booked = connection.execute(
+            "SELECT count(*) FROM appointments WHERE ticket IS NOT NULL"
+        ).fetchone()[0]
+    assert int(checked_in.group(1)) == booked >= 1, output
 
 
 def kiosk_ticket(base: str, service: str) -> int:
