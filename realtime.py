@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from flask_socketio import SocketIO, emit
 
-from core.board import board, services_overview
+from core.board import board, public_board, services_overview
 from core.domain_events import DomainEvent, EventType, JsonValue
 
 DISPLAY = "/display"
@@ -75,7 +75,9 @@ def _default_service_s() -> int:
 def welcome(namespace: str, *, counter: int | None = None) -> None:
     """Give a socket that just connected what its namespace shows (design.md section 5)."""
     database, moment = _db_and_now()
-    if namespace in (DISPLAY, COUNTER):
+    if namespace == DISPLAY:
+        emit(BOARD, public_board(board(database, now=moment)))
+    elif namespace == COUNTER:
         emit(BOARD, board(database, now=moment))
     elif namespace == KIOSK:
         services = services_overview(database, now=moment, default_service_s=_default_service_s())
@@ -137,7 +139,7 @@ def push_snapshots() -> None:
     """Push the board to displays and counters and the services to kiosks, now."""
     database, moment = _db_and_now()
     snapshot = board(database, now=moment)
-    socketio.emit(BOARD, snapshot, namespace=DISPLAY)
+    socketio.emit(BOARD, public_board(snapshot), namespace=DISPLAY)
     socketio.emit(BOARD, snapshot, namespace=COUNTER)
     socketio.emit(
         SERVICES,
@@ -183,13 +185,14 @@ def _snapshots(_event: DomainEvent) -> None:
 
 
 def _announce(event: DomainEvent) -> None:
-    """A call or recall: every hall display, and the phone following the ticket."""
+    """A call or recall: every hall display, and the phone following the ticket. Both are
+    public: they learn whether the ticket is priority, never its category."""
     payload = {
         "seq": event.payload["seq"],
         "label": event.payload["label"],
         "counter": event.counter,
         "service": event.service,
-        "priority": event.payload["priority"],
+        "priority": event.payload["priority"] is not None,
         "audio_url": url_for(
             "display.call_audio",
             label=event.payload["label"],

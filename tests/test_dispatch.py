@@ -257,6 +257,41 @@ def test_the_pushes_carry_the_contracts_payloads(app: Any, client: Any) -> None:
     listeners.close()
 
 
+# Who hears a ticket's priority category, and who only whether it is priority: the hall's
+# display and the phones are public, the clerks' terminals are staff.
+PRIVACY: dict[str, object] = {"/display": True, "/track A001": True, "/counter": "pregnant"}
+
+
+def priorities(payload: Any) -> list[object]:
+    """Every `priority` a payload carries, its board's calls' included."""
+    if isinstance(payload, dict):
+        found = [payload["priority"]] if "priority" in payload else []
+        return found + [value for item in payload.values() for value in priorities(item)]
+    if isinstance(payload, list):
+        return [value for item in payload for value in priorities(item)]
+    return []
+
+
+@pytest.mark.parametrize("event_type", [EventType.TICKET_CALLED, EventType.TICKET_RECALLED])
+def test_public_listeners_hear_whether_priority_never_why(
+    app: Any, client: Any, event_type: EventType
+) -> None:
+    center = Center(app, client)
+    center.supervise(center.ticket_path("priority"), {"priority": "pregnant", "reason": "test"})
+    ready, act = SCENES[event_type]
+    for step in ready:
+        step(center)
+    listeners = Listeners(app, center)
+
+    act(center)
+
+    received = listeners.received()
+    for listener, wanted in PRIVACY.items():
+        heard = [value for message in received[listener] for value in priorities(message["args"])]
+        assert heard and set(heard) == {wanted}, (listener, heard)
+    listeners.close()
+
+
 def test_events_are_plain_records_of_what_was_committed(app: Any, clock: Any) -> None:
     with app.test_request_context():
         database = get_db()

@@ -39,7 +39,7 @@ def test_a_call_reaches_the_display_with_its_payload(app: Any, client: Any, disp
     assert len(called) == 1
     call = called[0]
     assert call["seq"] == 1 and call["label"] == "A001" and call["counter"] == 1
-    assert call["service"] == "A" and call["priority"] == "elderly"
+    assert call["service"] == "A" and call["priority"] is True  # whether, never why
     assert call["audio_url"] == "/display/audio/A001/1.wav?service=A"
     assert call["at"].startswith("2026-11-30T01:00")
     boards = [e["args"][0] for e in received if e["name"] == "board"]

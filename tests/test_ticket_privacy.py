@@ -12,7 +12,9 @@ import pytest
 
 from core.identity import id_hash
 from db import connect
+from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.pushes import pushed, received_until
 
 NUMBER, NAME, ADDRESS = "001050012345", "Nguyễn Văn An", "Số 12 Hàng Bạc, Phường Hàng Đào"
 ELDER_QR = f"{NUMBER}|012345678|{NAME}|15031950|Nam|{ADDRESS}, Quận Hoàn Kiếm, Hà Nội|20042021"
@@ -128,6 +130,62 @@ def test_nothing_personal_of_a_card_is_stored_or_logged(
 
 
 # --- public pushes and pages: whether priority, never why ------------------------------------
+
+
+@pytest.fixture
+def sockets(app: Any, client: Any) -> Any:
+    clerk = app.test_client()
+    headers = sign_in(clerk, "an")
+    display = socketio.test_client(app, namespace="/display")
+    counter = socketio.test_client(app, namespace="/counter", flask_test_client=clerk)
+    ticket = issue(client, priority="pregnant").json
+    track = socketio.test_client(
+        app, namespace="/track", query_string=f"token={ticket['track_url'].removeprefix('/t/')}"
+    )
+    yield {"clerk": (clerk, headers), "display": display, "counter": counter, "track": track}
+    for socket, namespace in ((display, "/display"), (counter, "/counter"), (track, "/track")):
+        socket.disconnect(namespace=namespace)
+
+
+def call_the_ticket(sockets: Any) -> None:
+    clerk, headers = sockets["clerk"]
+    clerk.post("/api/counters/1/open", headers=headers)
+    assert clerk.post("/api/counters/1/next", headers=headers).status_code == 200
+
+
+def test_the_hall_hears_that_a_call_is_priority_not_why(sockets: Any) -> None:
+    call_the_ticket(sockets)
+
+    received = received_until(sockets["display"], "/display", "board", count=3)
+    called = [event["args"][0] for event in received if event["name"] == "called"]
+    boards = [event["args"][0] for event in received if event["name"] == "board"]
+    assert [call["priority"] for call in called] == [True]
+    assert boards[-1]["calls"][0]["priority"] is True
+    assert "pregnant" not in repr(received)
+
+
+def test_the_phone_hears_its_call_as_priority_not_why(sockets: Any) -> None:
+    call_the_ticket(sockets)
+
+    assert [call["priority"] for call in pushed(sockets["track"], "/track", "called")] == [True]
+
+
+def test_a_display_that_connects_gets_a_board_without_categories(app: Any, sockets: Any) -> None:
+    call_the_ticket(sockets)
+    late = socketio.test_client(app, namespace="/display")
+
+    boards = pushed(late, "/display", "board")
+
+    assert boards[0]["calls"][0]["priority"] is True
+    late.disconnect(namespace="/display")
+
+
+def test_clerks_keep_the_category(sockets: Any) -> None:
+    call_the_ticket(sockets)
+
+    boards = pushed(sockets["counter"], "/counter", "board", count=2)
+
+    assert boards[-1]["calls"][0]["priority"] == "pregnant"
 
 
 def test_the_track_page_and_api_say_priority_not_why(client: Any) -> None:
