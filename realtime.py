@@ -18,6 +18,14 @@ from flask_socketio import SocketIO, emit
 
 from core.board import board, public_board, services_overview
 from core.domain_events import DomainEvent, EventType, JsonValue
+from shared import (
+    AgentPresence,
+    in_seq_order,
+    one_order_manager,
+    prefix_for,
+    redis_for,
+    snapshot_turn,
+)
 
 DISPLAY = "/display"
 COUNTER = "/counter"
@@ -36,6 +44,7 @@ COUNTER_STATE = "counter"
 CONFIGURATION = "configuration"
 
 PUBLISHER = "qms.publisher"
+AGENTS = "qms.print_agents"
 
 socketio = SocketIO()
 
@@ -44,14 +53,17 @@ def init_app(app: Flask) -> None:
     """Bind Socket.IO to the app in the mode the server runs (gevent under gunicorn)."""
     import realtime_connections  # noqa: F401  (registers the connection handlers)
 
+    queue = app.config.get("MESSAGE_QUEUE")
     socketio.init_app(
         app,
         async_mode=_async_mode(),
-        message_queue=app.config.get("MESSAGE_QUEUE"),
+        message_queue=queue,
         ping_interval=10,
         ping_timeout=10,
+        **one_order_manager(queue),  # several workers: every push in one order (shared.py)
     )
     app.extensions[PUBLISHER] = QueuePublisher(app, float(app.config["PUSH_DELAY_S"]))
+    app.extensions[AGENTS] = AgentPresence(redis_for(app), prefix_for(app), socketio.sleep)
 
 
 def _async_mode() -> str:
@@ -86,13 +98,15 @@ def welcome(namespace: str, *, counter: int | None = None) -> None:
         emit("state", {"counter": counter})
 
 
-# The kiosks whose print agent is connected to this process, by socket id.
-print_agents: dict[str, str] = {}
+def print_agents() -> AgentPresence:
+    """The kiosks whose print agent is connected, to any worker of the center (shared.py)."""
+    presence: AgentPresence = current_app.extensions[AGENTS]
+    return presence
 
 
 def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:
     """Hand an encoded ticket to the kiosk's print agent; False when none is connected."""
-    if kiosk not in print_agents.values():
+    if not print_agents().present(kiosk):
         return False
     socketio.emit(PRINT, job, namespace=KIOSK, to=f"agent:{kiosk}")
     return True
@@ -114,7 +128,8 @@ class QueuePublisher:
 
     def request(self) -> None:
         if self.delay_s <= 0:
-            push_snapshots()
+            with snapshot_turn(self.app):
+                push_snapshots()
             return
         with self.lock:
             if self.pending:
@@ -126,7 +141,7 @@ class QueuePublisher:
         socketio.sleep(self.delay_s)
         with self.lock:
             self.pending = False
-        with self.app.app_context():
+        with self.app.app_context(), snapshot_turn(self.app):  # several workers: in read order
             push_snapshots()
 
 
@@ -201,8 +216,9 @@ def _announce(event: DomainEvent) -> None:
         ),
         "at": event.at,
     }
-    socketio.emit(CALLED, payload, namespace=DISPLAY)
-    socketio.emit(CALLED, payload, namespace=TRACK, to=f"ticket:{event.ticket}")
+    with in_seq_order(current_app, int(str(payload["seq"])), socketio.sleep):  # across workers
+        socketio.emit(CALLED, payload, namespace=DISPLAY)
+        socketio.emit(CALLED, payload, namespace=TRACK, to=f"ticket:{event.ticket}")
 
 
 def _tell_the_phone(event: DomainEvent) -> None:

@@ -54,12 +54,13 @@ def _join_as_print_agent(auth: dict[str, Any]) -> None:
     if holder is None or (holder.username != f"token:kiosk-{kiosk}" and holder.role != "admin"):
         raise ConnectionRefusedError("a print agent needs the token made for its kiosk")
     join_room(f"agent:{kiosk}")
-    print_agents[request.sid] = kiosk  # type: ignore[attr-defined]
+    sid: str = request.sid  # type: ignore[attr-defined]
+    print_agents().joined(sid, kiosk, socketio.start_background_task)
 
 
 @socketio.on("disconnect", namespace=KIOSK)
 def kiosk_disconnected(*_reason: Any) -> None:
-    print_agents.pop(request.sid, None)  # type: ignore[attr-defined]
+    print_agents().left(request.sid)  # type: ignore[attr-defined]
 
 
 @socketio.on("connect", namespace=TRACK)
