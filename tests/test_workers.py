@@ -158,7 +158,9 @@ class Display:
     Socket.IO v5 client reading its packets in order (python-socketio's client runs each event's
     handler on a thread of its own, which would blur the order a screen receives)."""
 
-    def __init__(self, served: Served, namespace: str = "/display", auth: Any = None) -> None:
+    def __init__(
+        self, served: Served, namespace: str = "/display", auth: Any = None, query: str = ""
+    ) -> None:
         self.namespace = namespace
         self.seqs: list[int] = []
         self.payloads: list[dict] = []
@@ -166,6 +168,7 @@ class Display:
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        url += f"&{query}" if query else ""
         self.socket = simple_websocket.Client.connect(url)
         OPEN.append(self)
         opening = f"40{namespace}," + (json.dumps(auth) if auth is not None else "")
@@ -250,7 +253,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
         yield served, token, database
 
 
-def test_calls_through_both_workers_reach_every_display_once_and_in_order(
+def test_calls_through_both_workers_reach_every_display_and_phone_once_and_in_order(
     two_workers: tuple[Served, str, Path],
 ) -> None:
     served, token, _ = two_workers
@@ -261,11 +264,20 @@ def test_calls_through_both_workers_reach_every_display_once_and_in_order(
         assert clerk.sign_in(name)[0] == 200
         assert clerk.send("POST", f"/api/counters/{number}/open")[0] == 200
     feeder = next(iter(clerks.values()))
+    tickets = []
     for _ in range(16):
-        status, _ = feeder.send(
+        status, ticket = feeder.send(
             "POST", "/api/tickets", {"service": "A"}, Authorization=f"Bearer {token}"
         )
         assert status == 201
+        tickets.append(ticket)
+    phones: dict[str, Display] = {}  # visitors' phones following their tickets, on both workers
+    for ticket in tickets:
+        query = "token=" + ticket["track_url"].rsplit("/", 1)[1]
+        phones[ticket["label"]] = Display(served, namespace="/track", query=query)
+        if len({phone.worker for phone in phones.values()}) == 2 and len(phones) >= 4:
+            break
+    assert len({phone.worker for phone in phones.values()}) == 2
 
     made: list[int] = []
 
@@ -287,12 +299,16 @@ def test_calls_through_both_workers_reach_every_display_once_and_in_order(
     assert len(made) == 16
 
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(len(d.seqs) < 16 for d in displays):
+    while time.monotonic() < deadline and (
+        any(len(d.seqs) < 16 for d in displays) or any(not p.payloads for p in phones.values())
+    ):
         time.sleep(0.05)
     first = displays[0].seqs[0]
     for display in displays:  # on both workers: each call once, in seq order, none missing
         assert display.seqs == list(range(first, first + 16)), (display.worker, display.seqs)
         assert {payload["counter"] for payload in display.payloads} == {1, 2}
+    for label, phone in phones.items():  # each phone hears its own call, once
+        assert [payload["label"] for payload in phone.payloads] == [label], phone.worker
 
     # Queue changes through both workers, each coalescing its own: every display ends on the last.
     for index in range(3):
