@@ -293,6 +293,13 @@ class Priority(PriorityPolicy):
     ] = Field([], max_length=CATEGORIES_MAX)
 
 
+def _joined(value: Any) -> Any:
+    """A template written as a list of clip keys is one text; anything else is checked as is."""
+    if isinstance(value, list) and all(isinstance(key, str) for key in value):
+        return " ".join(value)
+    return value
+
+
 class Announcement(Item):
     language: Language = DEFAULT_LANGUAGE
     repeat: Annotated[int, whole(1, MAX_REPEAT)] = Field(
@@ -302,7 +309,7 @@ class Announcement(Item):
     template: Annotated[
         str | None,
         text(TEXT_MAX, required=False),
-        BeforeValidator(lambda value: " ".join(value) if isinstance(value, list) else value),
+        BeforeValidator(_joined),
     ] = Field(None, description='Clip keys, e.g. "intro {label} to_counter {counter}".')
 
 

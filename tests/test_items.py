@@ -238,3 +238,14 @@ def test_the_audit_page_names_every_field_of_every_item() -> None:
     for item in items.ALL_ITEMS:
         for name in item.model_fields:
             assert name in FIELDS or name in HIDDEN_FIELDS, (item, name)
+
+
+def test_a_template_list_of_anything_but_clip_keys_is_refused_in_words() -> None:
+    from core.errors import InvalidInput
+    from core.fields import checked
+
+    assert checked(items.Announcement, {"template": ["intro", "{label}"]}).template == (
+        "intro {label}"
+    )
+    with pytest.raises(InvalidInput, match="template must be a text"):
+        checked(items.Announcement, {"template": ["intro", 1]})
