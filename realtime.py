@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
         message_queue=queue,
         ping_interval=10,
         ping_timeout=10,
-        **one_order_manager(queue),  # several workers: every push in one order (shared.py)
+        **one_order_manager(app),  # several workers: every push in one order (shared.py)
     )
     app.extensions[PUBLISHER] = QueuePublisher(app, float(app.config["PUSH_DELAY_S"]))
     app.extensions[AGENTS] = AgentPresence(redis_for(app), prefix_for(app), socketio.sleep)

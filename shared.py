@@ -109,10 +109,14 @@ class OneOrderRedisManager(socketio.RedisManager):  # type: ignore[misc]
         return None
 
 
-def one_order_manager(queue: str | None) -> dict[str, Any]:
-    """Socket.IO's options for a message queue: ours for Redis, Flask-SocketIO's for others."""
+def one_order_manager(app: Flask) -> dict[str, Any]:
+    """Socket.IO's options for the app's message queue: ours for Redis, on a channel of the
+    center's own (two centers may share one Redis, never their pushes); Flask-SocketIO's for
+    other queues."""
+    queue = app.config.get("MESSAGE_QUEUE")
     if queue and queue.startswith(("redis://", "rediss://")):
-        return {"client_manager": OneOrderRedisManager(queue, channel="flask-socketio")}
+        channel = prefix_for(app) + "socketio"
+        return {"client_manager": OneOrderRedisManager(queue, channel=channel)}
     return {}
 
 

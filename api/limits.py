@@ -37,6 +37,7 @@ class _Limiter(Limiter):
         app.config.setdefault(
             "RATELIMIT_STORAGE_URI", app.config.get("MESSAGE_QUEUE") or "memory://"
         )
+        app.config.setdefault("RATELIMIT_KEY_PREFIX", prefix_for(app))  # two centers, one Redis
         super().init_app(app)
 
 
