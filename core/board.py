@@ -97,6 +97,7 @@ def services_overview(
                 "estimated_wait_range_min": list(wait_range_min(estimated)),
                 "is_open": closed_reason is None,
                 "closed_reason": closed_reason,
+                "guide": service.guide,
                 "hours": [
                     f"{start}-{end}"
                     for start, end in opening_spans(service.hours, service.week, today, holidays)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -80,6 +81,7 @@ class Service:
     hours: tuple[tuple[str, str], ...]  # the same every day; empty: no limit (see core.schedule)
     enabled: bool
     week: tuple[tuple[tuple[str, str], ...], ...] | None = None  # Monday..Sunday, when set
+    guide: dict[str, Any] | None = None  # what to bring (core.items.ServiceGuide), when set
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Service:
@@ -94,6 +96,7 @@ class Service:
             hours=every_day,
             enabled=bool(row["enabled"]),
             week=week,
+            guide=json.loads(row["guide"]) if row.get("guide") else None,
         )
 
 

@@ -36,12 +36,14 @@ CAPTIONS = {
         "ahead_caption": "Số người chờ trước bạn",
         "wait_caption": "Thời gian chờ dự kiến",
         "qr_caption": "Quét mã để theo dõi lượt",
+        "checklist_caption": "Bạn cần mang theo",
         "minutes": "phút",
     },
     "en": {
         "ahead_caption": "People ahead of you",
         "wait_caption": "Estimated wait",
         "qr_caption": "Scan to follow your turn",
+        "checklist_caption": "Please bring",
         "minutes": "min",
     },
 }
@@ -93,6 +95,8 @@ class TicketDelivery:
             ahead_caption=captions["ahead_caption"],
             wait_caption=captions["wait_caption"],
             qr_caption=captions["qr_caption"],
+            checklist=_checklist(service.guide),
+            checklist_caption=captions["checklist_caption"],
         )
 
     def deliver(
@@ -155,3 +159,10 @@ class TicketDelivery:
             log.warning("kiosk %s: no print agent connected for %s", kiosk, issued.ticket.label)
             return {"status": "failed", "reason": "print agent not connected"}
         return {"status": "sent", "reason": None}
+
+
+def _checklist(guide: dict[str, Any] | None) -> tuple[str, ...]:
+    """The papers a service asks to print on its tickets (its guide's `print_checklist`)."""
+    if not guide or not guide.get("print_checklist"):
+        return ()
+    return tuple(guide.get("papers") or ())

@@ -64,6 +64,8 @@ class TicketPrintout:
     wait_caption: str = "Thời gian chờ dự kiến"
     qr_caption: str = "Quét mã để theo dõi lượt"
     number_caption: str = "Số thứ tự"
+    checklist: tuple[str, ...] = ()  # the papers to bring, when the service prints them
+    checklist_caption: str = "Bạn cần mang theo"
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,12 @@ def render_ticket(
         _qr_block(printout.track_url, layout),
         _text_block(printout.qr_caption, layout, layout.style(20)),
     ]
+    if printout.checklist:
+        blocks += [gap, _rule(layout, 1), gap]
+        blocks.append(_text_block(printout.checklist_caption, layout, layout.style(22, bold=True)))
+        blocks += [
+            _text_block(f"- {paper}", layout, layout.style(20)) for paper in printout.checklist
+        ]
     if printout.footer:
         footer = _text_block(printout.footer, layout, layout.style(20))
         blocks += [gap, _rule(layout, 1), gap, footer]

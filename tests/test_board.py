@@ -134,6 +134,7 @@ def test_services_overview_lists_every_service_open_in_the_morning(
         "estimated_wait_range_min": [7, 14],
         "is_open": True,
         "closed_reason": None,
+        "guide": None,
         "hours": [],
     }
     assert overview[2]["hours"] == ["07:00-11:30", "13:00-16:30"]

@@ -59,3 +59,28 @@ def test_a_service_without_a_guide_has_none_and_a_wrong_guide_is_refused(
     assert (wrong.status_code, wrong.json["error"]) == (400, "invalid")
     assert "papers" in wrong.json["message"]
     assert too_many.status_code == 400 and "papers" in too_many.json["message"]
+
+
+def test_the_ticket_prints_the_papers_only_when_the_service_asks(
+    app: Any, client: Any, admin: dict[str, str], clock: Any
+) -> None:
+    from core.tickets import issue_ticket
+    from db import connect
+
+    quiet = {**GUIDE, "print_checklist": False}
+    client.put("/api/admin/services/D", json={**SERVICE_D, "guide": GUIDE}, headers=admin)
+    client.put(
+        "/api/admin/services/A",
+        json={"name": "Hộ tịch", "department": "TP", "guide": quiet},
+        headers=admin,
+    )
+    database = connect(app.config["DATABASE"])
+    delivery = app.extensions["qms.printing"]
+
+    printed = delivery.printout(database, issue_ticket(database, "D", now=clock()), "/t/x")
+    unprinted = delivery.printout(database, issue_ticket(database, "A", now=clock()), "/t/y")
+
+    assert printed.checklist == tuple(GUIDE["papers"]) and unprinted.checklist == ()
+    services = {service["code"]: service for service in client.get("/api/services").json}
+    assert services["A"]["guide"] == quiet  # the kiosk shows it before the ticket is taken
+    database.conn.close()

@@ -241,3 +241,24 @@ def test_text_drawn_from_the_glyph_cache_matches_pillow_within_a_pixel(bold: boo
     assert (
         ImageChops.subtract(pillow_ink, our_ink.filter(ImageFilter.MaxFilter(3))).getbbox() is None
     )
+
+
+@BOTH_WIDTHS
+def test_a_services_checklist_is_printed_after_the_qr_within_the_paper(width: int) -> None:
+    papers = ("Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh", "CCCD của cha hoặc mẹ")
+    plain = render_ticket(SAMPLE, width)
+    listed = render_ticket(dataclasses.replace(SAMPLE, checklist=papers), width)
+
+    margin = MARGINS[width]
+    assert listed.width == width
+    # A caption and three lines more, and the ticket above them is unchanged.
+    assert listed.height > plain.height + 4 * 20
+    assert (
+        ImageChops.difference(
+            plain.crop((0, 0, width, plain.height - 120)),
+            listed.crop((0, 0, width, plain.height - 120)),
+        ).getbbox()
+        is None
+    )
+    assert is_blank(listed.crop((0, 0, margin, listed.height)))
+    assert is_blank(listed.crop((width - margin, 0, width, listed.height)))

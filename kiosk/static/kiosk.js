@@ -57,6 +57,18 @@ function renderChosen() {
     element("span", "chosen-code", service.code),
     element("span", "chosen-name", serviceName(service))
   );
+  renderGuide(service.guide);
+}
+
+/* "Bạn cần mang theo: ..." before the ticket is taken, when the center wrote the service's guide. */
+function renderGuide(guide) {
+  $("chosen-guide").hidden = !guide;
+  if (!guide) return;
+  $("guide-papers").replaceChildren(...guide.papers.map((paper) => element("li", "", paper)));
+  const facts = [];
+  if (guide.fee) facts.push(fill(strings.guide_fee, { fee: guide.fee }));
+  if (guide.processing) facts.push(fill(strings.guide_processing, { time: guide.processing }));
+  $("guide-facts").textContent = facts.join(" · ");
 }
 
 function render() {

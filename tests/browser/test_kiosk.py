@@ -56,6 +56,11 @@ def test_visitor_taps_department_service_regular_and_gets_a_printed_ticket(
     page.locator(".service", has_text="Hộ tịch").tap()
     expect(page.locator("#chosen-service")).to_contain_text("Hộ tịch")
     expect(page.locator(".priority")).to_have_count(4)  # regular + elderly, disabled, pregnant
+    # What to bring, from the demo center's guide of Hộ tịch, before the ticket is taken.
+    expect(page.locator("#chosen-guide")).to_be_visible()
+    expect(page.locator("#chosen-guide")).to_contain_text("Bạn cần mang theo:")
+    expect(page.locator("#guide-papers li")).to_have_count(3)
+    expect(page.locator("#guide-facts")).to_contain_text("Lệ phí: Miễn phí khi đăng ký đúng hạn")
     shot(page, "kiosk-3-priority")
 
     ticket = take_ticket(page, "Lấy số thường")
