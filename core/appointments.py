@@ -544,3 +544,10 @@ class _Enclosed(Database):
 
     def execute(self, sql: str, parameters: Any = None) -> Any:
         return super().execute(self.NESTED.get(sql, sql), parameters)
+
+
+def booked_start(db: Database, ticket_id: int) -> str | None:
+    """The slot's start ("09:30") when a ticket was issued for a booking, else None."""
+    for row in rows(db, "SELECT start FROM appointments WHERE ticket = ?", [ticket_id]):
+        return str(row["start"])
+    return None

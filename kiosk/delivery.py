@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from sqlite_utils import Database
 
+from core.appointments import booked_start
 from core.center import (
     get_center,
     get_kiosk,
@@ -37,6 +38,7 @@ CAPTIONS = {
         "wait_caption": "Thời gian chờ dự kiến",
         "qr_caption": "Quét mã để theo dõi lượt",
         "checklist_caption": "Bạn cần mang theo",
+        "appointment": "Lịch hẹn {start}",
         "minutes": "phút",
     },
     "en": {
@@ -44,6 +46,7 @@ CAPTIONS = {
         "wait_caption": "Estimated wait",
         "qr_caption": "Scan to follow your turn",
         "checklist_caption": "Please bring",
+        "appointment": "Booked for {start}",
         "minutes": "min",
     },
 }
@@ -95,6 +98,7 @@ class TicketDelivery:
             ahead_caption=captions["ahead_caption"],
             wait_caption=captions["wait_caption"],
             qr_caption=captions["qr_caption"],
+            appointment_text=_appointment_text(db, ticket.id, captions["appointment"]),
             checklist=_checklist(service.guide),
             checklist_caption=captions["checklist_caption"],
         )
@@ -166,3 +170,9 @@ def _checklist(guide: dict[str, Any] | None) -> tuple[str, ...]:
     if not guide or not guide.get("print_checklist"):
         return ()
     return tuple(guide.get("papers") or ())
+
+
+def _appointment_text(db: Database, ticket_id: int, words: str) -> str | None:
+    """ "Lịch hẹn 09:30" when the ticket was issued for a booking checked in at the kiosk."""
+    start = booked_start(db, ticket_id)
+    return words.format(start=start) if start else None

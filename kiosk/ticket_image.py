@@ -64,6 +64,7 @@ class TicketPrintout:
     wait_caption: str = "Thời gian chờ dự kiến"
     qr_caption: str = "Quét mã để theo dõi lượt"
     number_caption: str = "Số thứ tự"
+    appointment_text: str | None = None  # "Lịch hẹn 09:30" on a booked visitor's ticket
     checklist: tuple[str, ...] = ()  # the papers to bring, when the service prints them
     checklist_caption: str = "Bạn cần mang theo"
 
@@ -251,6 +252,8 @@ def render_ticket(
         band_style = layout.style(28, bold=True)
         band = _text_block(printout.priority_name.upper(), layout, band_style, True, padding=6)
         blocks += [band, gap]
+    if printout.appointment_text:
+        blocks += [_text_block(printout.appointment_text, layout, layout.style(28, bold=True)), gap]
     blocks += [
         _text_block(printout.issued_at_text, layout, layout.style(22)),
         gap,

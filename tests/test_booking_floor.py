@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from core import appointments
 from core.calling import call_next
 from core.center import load_center
+from core.models import Ticket
 from core.monitor import queue_overview
 from db import connect
 from tests.conftest import sign_in
@@ -167,3 +168,17 @@ def test_the_reports_page_shows_the_bookings(app: Any, client: Any) -> None:
 
     assert 'id="report-bookings"' in page and "Lịch hẹn" in page
     assert '<td class="number">1</td>' in page
+
+
+def test_a_booked_visitors_ticket_says_the_slot_it_was_booked_for(db: Database) -> None:
+    from core.models import Issued
+    from kiosk.delivery import TicketDelivery
+
+    delivery = TicketDelivery(public_url="", default_printer="none:", timeout_s=1)
+    mine = booked(db, "09:00", "0911111111", check_in_at="08:40")
+    other = walk_in(db, "08:41")
+
+    def printed(ticket: Ticket) -> str | None:
+        return delivery.printout(db, Issued(ticket, 0, 0), "/t/x").appointment_text
+
+    assert (printed(mine), printed(other)) == ("Lịch hẹn 09:00", None)
