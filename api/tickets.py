@@ -16,6 +16,7 @@ from api.limits import ticket_limited
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
+from core.appointments import booked_start
 from core.center import get_center
 from core.configuration.settings import read_priority_policy
 from core.domain_events import collect
@@ -38,9 +39,11 @@ LABEL = re.compile(r"^([A-Z]{1,3})\s*0*([0-9]{1,5})$")
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:
-    """A ticket as staff see it (the track token stays out: it is the visitor's key)."""
+    """A ticket as staff see it (the track token stays out: it is the visitor's key), with the
+    slot it was booked for ("09:30") when it came from a booking."""
     data = ticket.to_dict()
     data.pop("token")
+    data["appointment"] = booked_start(get_db(), ticket.id)
     return data
 
 

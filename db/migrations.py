@@ -331,3 +331,9 @@ def m006_tickets_priority_source_and_id_card(db: Database) -> None:
 def m007_service_guides(db: Database) -> None:
     """What a visitor must bring for a service, its fee, time and legal basis (JSON, or NULL)."""
     db.execute("ALTER TABLE services ADD COLUMN guide TEXT")
+
+
+@migrations(name="m008_appointments_by_ticket")
+def m008_appointments_by_ticket(db: Database) -> None:
+    """Find a ticket's booking at once: staff screens show the slot of every booked ticket."""
+    db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")

@@ -182,3 +182,22 @@ def test_a_booked_visitors_ticket_says_the_slot_it_was_booked_for(db: Database) 
         return delivery.printout(db, Issued(ticket, 0, 0), "/t/x").appointment_text
 
     assert (printed(mine), printed(other)) == ("Lịch hẹn 09:00", None)
+
+
+def test_the_counter_terminal_sees_that_a_ticket_is_a_booking(
+    app: Any, client: Any, clock: Any
+) -> None:
+    database = connect(app.config["DATABASE"])
+    load_center(database, CENTER)
+    database.execute("UPDATE counters SET status = 'closed', clerk = NULL")
+    mine = booked(database, "09:00", "0911111111", check_in_at="08:40")
+    database.conn.close()
+    clock.moment = local("09:05")  # the app's clock: the booked day, after the slot began
+    headers = sign_in(client, "an")
+    client.post("/api/counters/1/open", headers=headers)
+
+    called = client.post("/api/counters/1/next", headers=headers).json["ticket"]
+    shown = client.get("/api/counters/1", headers=headers).json["ticket"]
+
+    assert (called["label"], called["appointment"]) == (mine.label, "09:00")
+    assert shown["appointment"] == "09:00"

@@ -71,6 +71,11 @@ function renderTicket(counter) {
     priority.textContent =
       strings.priority + ": " + (priorityNames[ticket.priority] || ticket.priority);
   }
+  const booking = $("ticket-booking");
+  booking.hidden = !(ticket && ticket.appointment);
+  if (ticket && ticket.appointment) {
+    booking.textContent = fill(strings.booked, { start: ticket.appointment });
+  }
   $("ticket-calls").textContent =
     ticket && ticket.call_count > 1 ? fill(strings.callCount, { count: ticket.call_count }) : "";
   $("paused-banner").hidden = counter.status !== "paused";
