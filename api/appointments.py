@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import Field, StringConstraints
 
@@ -20,6 +20,7 @@ from api.admin_schemas import AdminChange
 from api.auth import STAFF, require
 from api.limits import ticket_limited
 from api.schemas import Code, ServiceCode
+from api.tickets import delivered
 from api.validation import Body, documented, parse
 from core import appointments
 from core.center import get_center
@@ -27,7 +28,6 @@ from core.configuration import settings
 from core.domain_events import collect
 from core.errors import InvalidInput
 from core.items import Appointments
-from core.tickets import wait_range_min
 from core.vocabulary import VISITOR_NAME_MAX
 from db.web import get_db, now
 
@@ -174,27 +174,10 @@ def check_in_appointment(code: str) -> ResponseReturnValue:
         kiosk=body.kiosk,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
     )
-    issued = checked.issued
-    ticket = issued.ticket
-    track_url = url_for("track.page", token=ticket.token)
-    printing = current_app.extensions["qms.printing"].deliver(
-        database, issued, track_url, kiosk=body.kiosk, paper=body.paper, now=now()
-    )
+    answer = delivered(database, checked.issued, kiosk=body.kiosk, paper=body.paper)
     realtime.dispatch(events)
-    answer = {
-        "id": ticket.id,
-        "label": ticket.label,
-        "service": ticket.service,
-        "priority": ticket.priority,
-        "issued_at": ticket.issued_at,
-        "ahead": issued.ahead,
-        "estimated_wait_s": issued.estimated_wait_s,
-        "estimated_wait_range_min": list(wait_range_min(issued.estimated_wait_s)),
-        "track_url": track_url,
-        "print": printing,
-        "appointment": checked.appointment.code,
-        "slot": {"start": checked.appointment.start, "end": checked.appointment.end},
-    }
+    answer["appointment"] = checked.appointment.code
+    answer["slot"] = {"start": checked.appointment.start, "end": checked.appointment.end}
     return jsonify(answer), 201
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app, jsonify, url_for
 from flask.typing import ResponseReturnValue
+from sqlite_utils import Database
 
 import realtime
 from api import bp
@@ -23,7 +24,7 @@ from core.domain_events import collect
 from core.errors import InvalidInput
 from core.events import ticket_events
 from core.identity import CardHolder, read_id_card
-from core.models import Ticket
+from core.models import Issued, Ticket
 from core.tickets import (
     ahead_of,
     find_by_label,
@@ -74,13 +75,22 @@ def create_ticket() -> ResponseReturnValue:
         elderly_age=read_priority_policy(database).elderly_age,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
     )
+    answer = delivered(database, issued, kiosk=request_body.kiosk, paper=request_body.paper)
+    realtime.dispatch(events)
+    return jsonify(answer), 201
+
+
+def delivered(
+    database: Database, issued: Issued, *, kiosk: str | None, paper: bool
+) -> dict[str, Any]:
+    """Print a ticket just issued (or show it on screen) and answer it as the kiosk reads it;
+    the ticket door and a booking's check-in answer alike."""
     ticket = issued.ticket
     track_url = url_for("track.page", token=ticket.token)
     printing = current_app.extensions["qms.printing"].deliver(
-        get_db(), issued, track_url, kiosk=request_body.kiosk, paper=request_body.paper, now=now()
+        database, issued, track_url, kiosk=kiosk, paper=paper, now=now()
     )
-    realtime.dispatch(events)
-    answer = {
+    return {
         "id": ticket.id,
         "label": ticket.label,
         "service": ticket.service,
@@ -93,7 +103,6 @@ def create_ticket() -> ResponseReturnValue:
         "track_url": track_url,
         "print": printing,
     }
-    return jsonify(answer), 201
 
 
 def card_holder(id_qr: str | None) -> CardHolder | None:
