@@ -16,8 +16,8 @@ from qrcode.image.svg import SvgPathImage
 
 from core.board import services_overview
 from core.center import get_center, list_departments, list_priority_categories
-from core.configuration.settings import read_priority_policy
-from core.vocabulary import ID
+from core.configuration.settings import read_appointments, read_priority_policy
+from core.vocabulary import BOOKING_CODE_ALPHABET, ID
 from db.web import get_db, now
 
 bp = Blueprint(
@@ -54,6 +54,8 @@ def page() -> ResponseReturnValue:
         ),
         public_url=public_base_url(),
         elderly_age=read_priority_policy(database).elderly_age,
+        booking_alphabet=BOOKING_CODE_ALPHABET,
+        early_min=read_appointments(database).early_min,
         camera=camera,  # the camera as an ID card's QR reader: only where the URL asks for it
     )
     return html, {"Permissions-Policy": CAMERA_ALLOWED} if camera else {}

@@ -9,6 +9,7 @@
 import { api } from "../../static/js/api.js";
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { watchCamera } from "./camera.js";
+import { bookingScreen } from "./booking.js";
 import { listenForScans, readCard } from "./card.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
 import { listen } from "./live.js";
@@ -295,6 +296,24 @@ const actions = {
   start: showDepartments,
   home: goHome,
 };
+
+/* A booking checked in at the kiosk, or a visitor whose booking expired taking a normal ticket. */
+Object.assign(
+  actions,
+  bookingScreen(data, {
+    show,
+    showTicket: (ticket) => showTicket(ticket, ""),
+    request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
+    walkIn(code) {
+      const service = findService(code);
+      if (!service) return showDepartments();
+      state.service = service.code;
+      setPaper(true);
+      renderChosen();
+      show("priority");
+    },
+  })
+);
 
 /* For a moment after each tap the screen takes no touch (CSS: .is-settling), so the second
    tap of a double tap cannot press the button that just appeared under the finger. */
