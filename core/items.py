@@ -84,7 +84,7 @@ class Item(BaseModel):
     noun: ClassVar[str] = "item"  # how a message speaks of one ("duplicate service code 'A'")
 
     def stored(self) -> dict[str, Any]:
-        """The item as it is kept, answered and exported: its key first, empty values left out."""
+        """The item as it is kept, answered, audited and exported, its key first."""
         values = self.model_dump()
         ordered = {self.key: values.pop(self.key)} if self.key else {}
         ordered.update(values)
