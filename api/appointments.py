@@ -23,11 +23,13 @@ from api.schemas import Code, ServiceCode
 from api.tickets import delivered
 from api.validation import Body, documented, parse
 from core import appointments
+from core.appointment_records import day_bookings, find_booking
 from core.center import get_center
 from core.configuration import settings
 from core.domain_events import collect
 from core.errors import InvalidInput
 from core.items import Appointments
+from core.slots import list_slots
 from core.vocabulary import VISITOR_NAME_MAX
 from db.web import get_db, now
 
@@ -90,7 +92,7 @@ def id_key() -> bytes:
 )
 def appointment_slots() -> ResponseReturnValue:
     service = request.args.get("service", "")
-    slots = appointments.list_slots(get_db(), service, day_arg("date"), now=now())
+    slots = list_slots(get_db(), service, day_arg("date"), now=now())
     return jsonify([slot.__dict__ for slot in slots])
 
 
@@ -128,7 +130,7 @@ def create_appointment() -> ResponseReturnValue:
 def show_appointment(code: str) -> ResponseReturnValue:
     database = get_db()
     appointments.expire_bookings(database, now=now())
-    return jsonify(appointments.find_booking(database, code).public())
+    return jsonify(find_booking(database, code).public())
 
 
 @bp.post("/appointments/<code>/cancel")
@@ -193,7 +195,7 @@ def list_appointments() -> ResponseReturnValue:
     moment = now()
     appointments.expire_bookings(database, now=moment)
     today = moment.astimezone(get_center(database).zone).date()
-    return jsonify(appointments.day_bookings(database, day_arg("date", today)))
+    return jsonify(day_bookings(database, day_arg("date", today)))
 
 
 @bp.put("/admin/appointments")

@@ -17,7 +17,7 @@ from api.limits import ticket_limited
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
-from core.appointments import booked_start
+from core.appointment_records import booked_start
 from core.center import get_center
 from core.configuration.settings import read_priority_policy
 from core.domain_events import collect

@@ -22,11 +22,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.appointments import book, check_in, list_slots, slot_times  # noqa: E402
+from core.appointments import book, check_in  # noqa: E402
 from core.center import get_center, load_center  # noqa: E402
 from core.items import AppointmentSettings  # noqa: E402
 from core.models import Service, timestamp  # noqa: E402
 from core.schedule import holiday_dates  # noqa: E402
+from core.slots import list_slots, slot_times  # noqa: E402
 from db import connect, migrate  # noqa: E402
 
 MONDAY = date(2026, 11, 30)

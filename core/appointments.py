@@ -1,4 +1,4 @@
-"""Booking ahead (design.md section 9): a service's time slots, bookings of them, check-in, expiry.
+"""Booking ahead (design.md section 9): booking a service's slot, cancelling, check-in, expiry.
 
 A slot's capacity holds across threads and processes: the count of its bookings and the insert
 of a new one run inside one `BEGIN IMMEDIATE`, and the schema itself keeps one active booking
@@ -9,59 +9,39 @@ as a plain record of type, time, ticket, counter, service and payload; no name, 
 number goes into it. The ID number itself is kept only as a keyed hash (the key is the
 caller's: the instance secret).
 
-Like the rest of core/, nothing here knows of Flask, sockets or printers; times are the center's
-local time, and `now` is always given.
+The slots are core.slots, the visitor's details core.visitors, and the record of a booking, its
+log and the reads of them core.appointment_records. Like the rest of core/, nothing here knows
+of Flask, sockets or printers; times are the center's local time, and `now` is always given.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
-import re
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
+from core.appointment_records import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentEventType,
+    AppointmentStatus,
+    find_booking,
+)
 from core.center import get_center
 from core.configuration.settings import read_appointments
 from core.domain_events import collect, committed
-from core.errors import Conflict, InvalidInput, NotFound, QueueError
-from core.items import AppointmentSettings
-from core.models import Center, Issued, Service, timestamp
+from core.errors import Conflict, InvalidInput, QueueError
+from core.models import Issued, timestamp
 from core.rows import rows
 from core.schedule import holiday_dates, opening_spans
+from core.slots import _starts_at, _taken, bookable_service, check_day, slot_times
 from core.tickets import DEFAULT_SERVICE_S, issue_ticket
 from core.transaction import immediate
-from core.vocabulary import BOOKING_CODE_ALPHABET, BOOKING_CODE_LENGTH, VISITOR_NAME_MAX
-
-# Vietnamese numbers: 0 and 8-10 more digits (mobile 10, landline 10-11), or +84 for the 0.
-PHONE = re.compile(r"^0\d{8,10}$")
-PHONE_SEPARATORS = re.compile(r"[\s.()-]")
-ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")  # old CMND (9 digits) or CCCD (12 digits)
-CODE_NOISE = re.compile(r"[\s-]")
-
-
-class AppointmentStatus(StrEnum):
-    BOOKED = "booked"
-    CHECKED_IN = "checked_in"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-
-
-# Slots count the bookings that hold a place: a cancelled or expired one gives it back.
-HOLDING = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
-
-
-class AppointmentEventType(StrEnum):
-    BOOKED = "appointment_booked"
-    CANCELLED = "appointment_cancelled"
-    CHECKED_IN = "appointment_checked_in"
-    EXPIRED = "appointment_expired"
+from core.visitors import id_hash, new_code, phone_number, visitor_name
 
 
 class Forbidden(QueueError):
@@ -72,179 +52,12 @@ class Forbidden(QueueError):
 
 
 @dataclass(frozen=True)
-class Slot:
-    start: str
-    end: str
-    capacity: int
-    free: int
-
-
-@dataclass(frozen=True)
-class Appointment:
-    id: int
-    code: str
-    service: str
-    day: str
-    start: str
-    end: str
-    starts_at: str
-    name: str
-    phone: str
-    status: AppointmentStatus
-    booked_at: str
-    ticket: int | None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Appointment:
-        values = {name: row[name] for name in cls.__dataclass_fields__}
-        return cls(**{**values, "status": AppointmentStatus(row["status"])})
-
-    def public(self) -> dict[str, Any]:
-        """What anyone holding the code may see: the slot and a masked name, never the phone."""
-        return {
-            "code": self.code,
-            "service": self.service,
-            "date": self.day,
-            "start": self.start,
-            "end": self.end,
-            "status": str(self.status),
-            "name": masked_name(self.name),
-        }
-
-
-@dataclass(frozen=True)
-class AppointmentEvent:
-    """One change of a booking, as the record `appointment_events` keeps."""
-
-    type: AppointmentEventType
-    at: str
-    appointment: int
-    service: str
-    ticket: int | None = None
-    counter: int | None = None
-    payload: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
 class CheckedIn:
     appointment: Appointment
     issued: Issued
 
 
-# --- slots -------------------------------------------------------------------------------------
-
-
-def bookable_service(db: Database, code: str) -> tuple[Service, AppointmentSettings]:
-    """A switched-on service that takes bookings, with its slot settings; NotFound otherwise."""
-    for row in rows(db, "SELECT * FROM services WHERE code = ?", [code]):
-        if row["enabled"] and row["appointments"]:
-            settings = AppointmentSettings.model_validate(json.loads(row["appointments"]))
-            return Service.from_row(row), settings
-        raise NotFound(f"Service {code} takes no bookings.", code="no_bookings")
-    raise NotFound(f"There is no service {code!r}.", code="unknown_service")
-
-
-def slot_times(
-    service: Service, settings: AppointmentSettings, day: date, holidays: frozenset[str]
-) -> list[tuple[str, str]]:
-    """The day's slots (start, end), back to back within each span of the service's hours;
-    none on a holiday or a closed weekday. A slot never runs past its span's end."""
-    spans = opening_spans(service.hours, service.week, day, holidays) or ()
-    length = timedelta(minutes=settings.slot_min)
-    found = []
-    for start, end in spans:
-        moment = datetime.combine(day, time.fromisoformat(start))
-        # "24:00" ends a span at midnight: the next day's 00:00.
-        last = datetime.combine(day, time()) + timedelta(hours=int(end[:2]), minutes=int(end[3:]))
-        while moment + length <= last:
-            found.append((f"{moment:%H:%M}", f"{moment + length:%H:%M}"))
-            moment += length
-    return found
-
-
-def check_day(center: Center, day: date, *, now: datetime, days_ahead: int) -> None:
-    """Refuse a day before today (`past`) or beyond the booking window (`too_far`)."""
-    today = now.astimezone(center.zone).date()
-    if day < today:
-        raise Conflict(f"{day.isoformat()} has passed.", code="past")
-    if day > today + timedelta(days=days_ahead):
-        raise Conflict(
-            f"Bookings open {days_ahead} days ahead; {day.isoformat()} is further.",
-            code="too_far",
-        )
-
-
-def list_slots(db: Database, service_code: str, day: date, *, now: datetime) -> list[Slot]:
-    """The day's slots still to come, each with its capacity and free places."""
-    service, settings = bookable_service(db, service_code)
-    center = get_center(db)
-    check_day(center, day, now=now, days_ahead=read_appointments(db).days_ahead)
-    taken = _taken(db, service.code, day.isoformat())
-    return [
-        Slot(start, end, settings.per_slot, max(0, settings.per_slot - taken.get(start, 0)))
-        for start, end in slot_times(service, settings, day, holiday_dates(db))
-        if _starts_at(center, day, start) > now
-    ]
-
-
-def _taken(db: Database, service: str, day: str) -> dict[str, int]:
-    found = rows(
-        db,
-        "SELECT start, count(*) AS n FROM appointments WHERE service = ? AND day = ?"
-        " AND status IN (?, ?) GROUP BY start",
-        [service, day, *HOLDING],
-    )
-    return {row["start"]: row["n"] for row in found}
-
-
-def _starts_at(center: Center, day: date, start: str) -> datetime:
-    return datetime.combine(day, time.fromisoformat(start), tzinfo=center.zone)
-
-
-# --- the visitor's details ----------------------------------------------------------------------
-
-
-def phone_number(text: str) -> str:
-    """A Vietnamese phone number as kept: digits from its 0 ("+84 912 345 678" -> 0912345678)."""
-    digits = PHONE_SEPARATORS.sub("", text or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    if not PHONE.match(digits):
-        raise InvalidInput(
-            "The phone number must be 9 to 11 digits starting with 0 (or +84).", code="bad_phone"
-        )
-    return digits
-
-
-def visitor_name(text: str) -> str:
-    name = " ".join((text or "").split())
-    if not name or len(name) > VISITOR_NAME_MAX:
-        raise InvalidInput(f"The name must be 1 to {VISITOR_NAME_MAX} characters.", code="bad_name")
-    return name
-
-
-def id_hash(id_number: str, key: bytes) -> str:
-    """The keyed hash an ID number is kept as (the number itself never is)."""
-    digits = re.sub(r"\s", "", id_number)
-    if not ID_NUMBER.match(digits):
-        raise InvalidInput("The ID number must be 12 digits (or 9 for an old card).", code="bad_id")
-    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
-
-
-def masked_name(name: str) -> str:
-    """Enough of a name to recognise it, not to learn it: "Nguyễn Văn An" -> "Ng*** V** A"."""
-    words = name.split()
-    if len(words) == 1:
-        return words[0][:1] + "***"
-    middle = [word[:1] + "**" for word in words[1:-1]]
-    return " ".join([words[0][:2] + "***", *middle, words[-1][:1]])
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(BOOKING_CODE_ALPHABET) for _ in range(BOOKING_CODE_LENGTH))
-
-
-# --- booking, finding, cancelling ---------------------------------------------------------------
+# --- booking and cancelling ---------------------------------------------------------------------
 
 
 def book(
@@ -331,14 +144,6 @@ def _insert(
         )
         return _from_cursor(cursor)
     raise Conflict("No booking code is free; try again.", code="busy")
-
-
-def find_booking(db: Database, code: str) -> Appointment:
-    """The booking with this code (typed loosely: lower case, spaces and dashes are forgiven)."""
-    wanted = CODE_NOISE.sub("", code or "").upper()
-    for row in rows(db, "SELECT * FROM appointments WHERE code = ?", [wanted]):
-        return Appointment.from_row(row)
-    raise NotFound("No booking has this code.", code="unknown_booking")
 
 
 def cancel(db: Database, code: str, phone: str, *, now: datetime) -> Appointment:
@@ -449,39 +254,6 @@ def _expire(db: Database, now: datetime) -> list[AppointmentEvent]:
     return events
 
 
-def day_bookings(db: Database, day: date) -> list[dict[str, Any]]:
-    """A day's bookings for the clerks, by slot: a checked-in one whose ticket was served is
-    `served`."""
-    found = rows(
-        db,
-        "SELECT a.*, t.label, t.status AS ticket_status FROM appointments a"
-        " LEFT JOIN tickets t ON t.id = a.ticket WHERE a.day = ? ORDER BY a.start, a.id",
-        [day.isoformat()],
-    )
-    listed = []
-    for row in found:
-        status = "served" if row["ticket_status"] == "done" else row["status"]
-        listed.append(
-            {
-                **{key: row[key] for key in ("code", "service", "start", "end", "name", "phone")},
-                "date": row["day"],
-                "status": status,
-                "ticket": row["label"],
-            }
-        )
-    return listed
-
-
-def booking_events(db: Database, appointment: int) -> list[dict[str, Any]]:
-    found = rows(
-        db,
-        "SELECT type, at, ticket, counter, service, payload FROM appointment_events"
-        " WHERE appointment = ? ORDER BY id",
-        [appointment],
-    )
-    return [{**row, "payload": json.loads(row["payload"] or "{}")} for row in found]
-
-
 def _set_status(
     db: Database, found: Appointment, status: AppointmentStatus, now: datetime
 ) -> Appointment:
@@ -544,10 +316,3 @@ class _Enclosed(Database):
 
     def execute(self, sql: str, parameters: Any = None) -> Any:
         return super().execute(self.NESTED.get(sql, sql), parameters)
-
-
-def booked_start(db: Database, ticket_id: int) -> str | None:
-    """The slot's start ("09:30") when a ticket was issued for a booking, else None."""
-    for row in rows(db, "SELECT start FROM appointments WHERE ticket = ?", [ticket_id]):
-        return str(row["start"])
-    return None

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from sqlite_utils import Database
 
-from core.appointments import booked_start
+from core.appointment_records import booked_start
 from core.center import (
     get_center,
     get_kiosk,

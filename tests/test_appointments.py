@@ -17,12 +17,21 @@ import pytest
 import sqlite_utils
 
 from core import appointments
-from core.appointments import AppointmentStatus, Forbidden
+from core.appointment_records import (
+    Appointment,
+    AppointmentStatus,
+    booking_events,
+    day_bookings,
+    find_booking,
+)
+from core.appointments import Forbidden
 from core.center import load_center
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import ticket_events
 from core.rows import rows
+from core.slots import list_slots
 from core.tickets import get_ticket
+from core.visitors import id_hash, masked_name
 from db import connect, migrate
 from tests.conftest import SMALL_CENTER, Clock
 
@@ -64,7 +73,7 @@ def book(
     phone: str = "0912345678",
     service: str = "D",
     id_number: str | None = None,
-) -> appointments.Appointment:
+) -> Appointment:
     return appointments.book(
         db,
         service,
@@ -82,7 +91,7 @@ def book(
 
 
 def test_slots_run_back_to_back_within_each_span_of_the_hours(db: Any, clock: Clock) -> None:
-    slots = appointments.list_slots(db, "D", TUESDAY, now=clock())
+    slots = list_slots(db, "D", TUESDAY, now=clock())
 
     starts = [slot.start for slot in slots]
     assert starts[:3] == ["07:00", "07:30", "08:00"]
@@ -93,41 +102,41 @@ def test_slots_run_back_to_back_within_each_span_of_the_hours(db: Any, clock: Cl
 
 
 def test_a_slot_never_runs_past_the_end_of_its_span(db: Any, clock: Clock) -> None:
-    slots = appointments.list_slots(db, "E", TUESDAY, now=clock())
+    slots = list_slots(db, "E", TUESDAY, now=clock())
 
     assert [(slot.start, slot.end) for slot in slots][-1] == ("10:45", "11:30")
     assert len(slots) == 6
 
 
 def test_today_lists_only_the_slots_still_to_come(db: Any, clock: Clock) -> None:
-    slots = appointments.list_slots(db, "D", TUESDAY - timedelta(days=1), now=clock())
+    slots = list_slots(db, "D", TUESDAY - timedelta(days=1), now=clock())
 
     assert slots[0].start == "08:30"  # 08:00 is now: it has begun
 
 
 def test_a_holiday_and_a_closed_weekday_have_no_slots(db: Any, clock: Clock) -> None:
-    assert appointments.list_slots(db, "D", HOLIDAY, now=clock()) == []
-    assert appointments.list_slots(db, "E", SATURDAY, now=clock()) == []
-    assert appointments.list_slots(db, "D", SATURDAY, now=clock())  # D opens every day
+    assert list_slots(db, "D", HOLIDAY, now=clock()) == []
+    assert list_slots(db, "E", SATURDAY, now=clock()) == []
+    assert list_slots(db, "D", SATURDAY, now=clock())  # D opens every day
 
 
 def test_days_before_today_and_beyond_days_ahead_are_refused(db: Any, clock: Clock) -> None:
     today = TUESDAY - timedelta(days=1)
-    assert appointments.list_slots(db, "D", today + timedelta(days=14), now=clock())
+    assert list_slots(db, "D", today + timedelta(days=14), now=clock())
 
     with pytest.raises(Conflict) as far:
-        appointments.list_slots(db, "D", today + timedelta(days=15), now=clock())
+        list_slots(db, "D", today + timedelta(days=15), now=clock())
     with pytest.raises(Conflict) as past:
-        appointments.list_slots(db, "D", today - timedelta(days=1), now=clock())
+        list_slots(db, "D", today - timedelta(days=1), now=clock())
 
     assert (far.value.code, past.value.code) == ("too_far", "past")
 
 
 def test_a_service_without_bookings_has_no_slots(db: Any, clock: Clock) -> None:
     with pytest.raises(NotFound) as refused:
-        appointments.list_slots(db, "A", TUESDAY, now=clock())
+        list_slots(db, "A", TUESDAY, now=clock())
     with pytest.raises(NotFound) as unknown:
-        appointments.list_slots(db, "Z", TUESDAY, now=clock())
+        list_slots(db, "Z", TUESDAY, now=clock())
 
     assert (refused.value.code, unknown.value.code) == ("no_bookings", "unknown_service")
 
@@ -141,9 +150,7 @@ def test_a_booking_takes_a_place_and_has_an_unambiguous_code(db: Any, clock: Clo
     assert booked.status == AppointmentStatus.BOOKED
     assert (booked.start, booked.end, booked.day) == ("09:00", "09:30", TUESDAY.isoformat())
     assert len(booked.code) == 6 and not set(booked.code) & set("0O1I")
-    free = {
-        slot.start: slot.free for slot in appointments.list_slots(db, "D", TUESDAY, now=clock())
-    }
+    free = {slot.start: slot.free for slot in list_slots(db, "D", TUESDAY, now=clock())}
     assert (free["09:00"], free["09:30"]) == (1, 2)
 
 
@@ -155,7 +162,7 @@ def test_a_full_slot_refuses_the_next_visitor(db: Any, clock: Clock) -> None:
         book(db, clock, phone="0933333333")
 
     assert refused.value.code == "slot_full"
-    slots = appointments.list_slots(db, "D", TUESDAY, now=clock())
+    slots = list_slots(db, "D", TUESDAY, now=clock())
     assert next(slot for slot in slots if slot.start == "09:00").free == 0
 
 
@@ -186,7 +193,7 @@ def test_the_id_number_is_kept_only_as_a_keyed_hash(
     stored = rows(db, "SELECT id_hash FROM appointments")[0]["id_hash"]
     assert stored and "079123456789" not in stored
     assert b"079123456789" not in database_path.read_bytes()
-    other_key = appointments.id_hash("079123456789", b"another-center")
+    other_key = id_hash("079123456789", b"another-center")
     assert other_key != stored
 
 
@@ -197,7 +204,7 @@ def test_a_cancelled_booking_gives_back_its_place_and_its_phone(db: Any, clock: 
     again = book(db, clock)
 
     assert again.code != first.code
-    assert appointments.find_booking(db, first.code).status == AppointmentStatus.CANCELLED
+    assert find_booking(db, first.code).status == AppointmentStatus.CANCELLED
 
 
 @pytest.mark.parametrize(
@@ -233,7 +240,7 @@ def test_an_over_long_name_is_refused(db: Any, clock: Clock) -> None:
 def test_finding_a_booking_masks_the_name_and_leaves_out_the_phone(db: Any, clock: Clock) -> None:
     booked = book(db, clock)
 
-    shown = appointments.find_booking(db, booked.code.lower()).public()
+    shown = find_booking(db, booked.code.lower()).public()
 
     assert shown["name"] == "Ng*** V** A"
     assert "0912345678" not in str(shown)
@@ -274,7 +281,7 @@ def test_check_in_issues_a_ticket_of_the_service_in_its_window(db: Any, clock: C
     assert checked.appointment.status == AppointmentStatus.CHECKED_IN
     assert checked.appointment.ticket == ticket.id
     assert [event["kind"] for event in ticket_events(db, ticket.id)] == ["issued"]
-    kinds = [e["type"] for e in appointments.booking_events(db, booked.id)]
+    kinds = [e["type"] for e in booking_events(db, booked.id)]
     assert kinds == ["appointment_booked", "appointment_checked_in"]
 
 
@@ -318,7 +325,7 @@ def test_check_in_before_the_service_opens_is_too_early(db: Any, clock: Clock) -
         appointments.check_in(db, booked.code, now=clock())
 
     assert refused.value.code == "too_early"
-    assert appointments.find_booking(db, booked.code).status == AppointmentStatus.BOOKED
+    assert find_booking(db, booked.code).status == AppointmentStatus.BOOKED
 
 
 def test_check_in_on_a_day_made_a_holiday_after_the_booking_says_closed(
@@ -345,7 +352,7 @@ def test_a_check_in_that_cannot_issue_its_ticket_leaves_the_booking_whole(
     with pytest.raises(NotFound):
         appointments.check_in(db, booked.code, now=clock())
 
-    assert appointments.find_booking(db, booked.code).status == AppointmentStatus.BOOKED
+    assert find_booking(db, booked.code).status == AppointmentStatus.BOOKED
     assert rows(db, "SELECT count(*) AS n FROM tickets")[0]["n"] == 0
     assert rows(db, "SELECT last_number FROM sequences") == []
 
@@ -360,9 +367,9 @@ def test_bookings_not_checked_in_expire_after_the_grace_period(db: Any, clock: C
     expired = appointments.expire_bookings(db, now=clock())
 
     assert [event.appointment for event in expired] == [early.id]
-    assert appointments.find_booking(db, early.code).status == AppointmentStatus.EXPIRED
-    assert appointments.find_booking(db, later.code).status == AppointmentStatus.BOOKED
-    kinds = [e["type"] for e in appointments.booking_events(db, early.id)]
+    assert find_booking(db, early.code).status == AppointmentStatus.EXPIRED
+    assert find_booking(db, later.code).status == AppointmentStatus.BOOKED
+    kinds = [e["type"] for e in booking_events(db, early.id)]
     assert kinds == ["appointment_booked", "appointment_expired"]
     book(db, clock, phone="0911111111", start="11:00")  # the phone may book again
 
@@ -374,7 +381,7 @@ def test_the_clerks_list_says_which_bookings_were_served(db: Any, clock: Clock) 
     ticket = appointments.check_in(db, served.code, now=clock()).issued.ticket
     db.execute("UPDATE tickets SET status = 'done' WHERE id = ?", [ticket.id])
 
-    listed = appointments.day_bookings(db, TUESDAY)
+    listed = day_bookings(db, TUESDAY)
 
     assert [(b["start"], b["status"], b["ticket"]) for b in listed] == [
         ("09:00", "served", "D001"),
@@ -383,6 +390,6 @@ def test_the_clerks_list_says_which_bookings_were_served(db: Any, clock: Clock) 
 
 
 def test_a_name_is_masked_word_by_word() -> None:
-    assert appointments.masked_name("Nguyễn Văn An") == "Ng*** V** A"
-    assert appointments.masked_name("Lê Thị Thu Hà") == "Lê*** T** T** H"
-    assert appointments.masked_name("Mai") == "M***"
+    assert masked_name("Nguyễn Văn An") == "Ng*** V** A"
+    assert masked_name("Lê Thị Thu Hà") == "Lê*** T** T** H"
+    assert masked_name("Mai") == "M***"

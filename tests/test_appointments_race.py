@@ -10,9 +10,10 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from core.appointments import book, list_slots
+from core.appointments import book
 from core.center import load_center
 from core.errors import Conflict
+from core.slots import list_slots
 from db import connect, migrate
 
 MOMENT = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00 in Ho Chi Minh City

@@ -63,7 +63,7 @@ def test_the_scanners_line_end_and_spaces_around_parts_are_ignored() -> None:
 
 
 def test_the_hash_depends_on_the_key_and_matches_the_bookings() -> None:
-    from core.appointments import id_hash as booking_id_hash
+    from core.visitors import id_hash as booking_id_hash
 
     assert id_hash("001050012345", KEY) != id_hash("001050012345", b"another-secret")
     assert id_hash("001050012345", KEY) == booking_id_hash("001050012345", KEY)

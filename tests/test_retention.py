@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 from core.ratings import rate_ticket
 from core.retention import FORGOTTEN_NAME, purge_personal_data
 from core.serving import finish
+from core.visitors import id_hash
 from db.retention import start_daily_purge
 from harness.server import flask_command
 from server import create_app
@@ -76,7 +77,7 @@ def test_a_purge_blanks_the_personal_data_of_past_days_and_keeps_the_counts(
 
     assert purged == {"bookings": 1, "tickets": 1, "ratings": 1}
     # Only the booking still waiting for its visitor keeps its name and phone.
-    assert personal(db) == [(NAME, PHONE, appointments.id_hash("079123456789", KEY))]
+    assert personal(db) == [(NAME, PHONE, id_hash("079123456789", KEY))]
     assert db.execute("SELECT name FROM appointments WHERE phone = ''").fetchone()[0] == (
         FORGOTTEN_NAME
     )
