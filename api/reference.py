@@ -2,7 +2,7 @@
 metadata (summary, body model, answers, access) that writes /api/openapi.json.
 
 The page's prose says what each answer holds; the index below it is generated, so a route added,
-removed or re-documented in the code shows up as a stale page in tests/test_docs.py:
+removed or re-documented in the code shows up as a stale page in tests/test_docs_http_api.py:
 
     .venv/bin/python -m api.reference            # rewrite the index in docs/http-api.md
     .venv/bin/python -m api.reference --check    # exit 1 when the page is out of date
