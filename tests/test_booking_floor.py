@@ -22,7 +22,15 @@ from core.models import Ticket
 from core.monitor import queue_overview
 from db import connect
 from tests.conftest import sign_in
-from tests.helpers.bookings import CENTER, DAY, KEY, booked, floor_database, local, walk_in
+from tests.helpers.bookings import (
+    CENTER,
+    DAY,
+    booked,
+    floor_database,
+    local,
+    three_bookings,
+    walk_in,
+)
 
 
 @pytest.fixture
@@ -82,30 +90,7 @@ def test_a_booking_neither_counts_in_nor_breaks_the_priority_streak(db: Database
 
 
 def test_the_monitor_counts_the_days_bookings_and_check_ins(db: Database) -> None:
-    booked(db, "09:00", "0911111111", check_in_at="08:45")
-    appointments.book(
-        db,
-        "A",
-        DAY,
-        "10:00",
-        name="Lê Văn Cường",
-        phone="0922222222",
-        id_number=None,
-        id_key=KEY,
-        now=local("07:00"),
-    )
-    gone = appointments.book(
-        db,
-        "A",
-        DAY,
-        "11:00",
-        name="Phạm Thị Dung",
-        phone="0933333333",
-        id_number=None,
-        id_key=KEY,
-        now=local("07:00"),
-    )
-    appointments.cancel(db, gone.code, "0933333333", now=local("07:30"))
+    three_bookings(db, check_in_at="08:45")
 
     (queue,) = queue_overview(db, now=local("09:00"))
 
@@ -116,30 +101,7 @@ def test_the_report_counts_bookings_and_their_waits_apart_from_walk_ins(db: Data
     from core.booking_report import bookings_summary
 
     visitor = walk_in(db, "08:50")
-    came = booked(db, "09:00", "0911111111", check_in_at="08:40")
-    appointments.book(
-        db,
-        "A",
-        DAY,
-        "10:00",
-        name="Lê Văn Cường",
-        phone="0922222222",
-        id_number=None,
-        id_key=KEY,
-        now=local("07:00"),
-    )
-    gone = appointments.book(
-        db,
-        "A",
-        DAY,
-        "11:00",
-        name="Phạm Thị Dung",
-        phone="0933333333",
-        id_number=None,
-        id_key=KEY,
-        now=local("07:00"),
-    )
-    appointments.cancel(db, gone.code, "0933333333", now=local("07:30"))
+    came = three_bookings(db, check_in_at="08:40")
     assert call(db, "09:03") == came.label  # waited 3 minutes from its slot, not 23
     assert call(db, "09:10") == visitor.label  # the walk-in of 08:50 waited 20 minutes
     appointments.expire_bookings(db, now=local("10:30"))

@@ -8,12 +8,12 @@ import re
 import sqlite3
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from db.demo_client import NO_ANSWER, Tally
 from harness.server import ROOT, flask_command, gunicorn
+from tests.helpers.bookings import noon_zone
 
 QUOTA_CENTER = """
 [center]
@@ -36,14 +36,17 @@ services = ["A", "B"]
 """
 
 
+def run_demo(database: Path, base: str, *options: str) -> str:
+    """Run `flask demo` against the server at base; answer what it printed."""
+    return flask_command(database, "demo", "--server", base, *options)
+
+
 def test_the_demo_issues_calls_and_serves_tickets(tmp_path: Path) -> None:
     database = tmp_path / "qms.db"
     flask_command(database, "load-config", str(ROOT / "centers" / "can-tho.toml"))
     with gunicorn(database, tmp_path / "gunicorn.log") as base:
-        output = flask_command(
+        output = run_demo(
             database,
-            "demo",
-            "--server",
             base,
             "--counters",
             "3",
@@ -100,16 +103,11 @@ services = ["A"]
 def test_some_demo_visitors_book_ahead_and_check_in(tmp_path: Path) -> None:
     database = tmp_path / "qms.db"
     center = tmp_path / "center.toml"
-    # A zone where it is now about noon: slots of the day are still to come, whatever the hour.
-    hours_to_noon = (12 - datetime.now(UTC).hour + 12) % 24 - 12
-    zone = f"Etc/GMT{-hours_to_noon:+d}" if hours_to_noon else "UTC"
-    center.write_text(ALWAYS_OPEN_BOOKINGS.replace("{zone}", zone), encoding="utf-8")
+    center.write_text(ALWAYS_OPEN_BOOKINGS.replace("{zone}", noon_zone()), encoding="utf-8")
     flask_command(database, "load-config", str(center))
     with gunicorn(database, tmp_path / "gunicorn.log") as base:
-        output = flask_command(
+        output = run_demo(
             database,
-            "demo",
-            "--server",
             base,
             "--counters",
             "1",
@@ -154,10 +152,8 @@ def test_the_demo_leaves_a_kiosks_limit_whole_and_reports_what_was_refused(
     center.write_text(QUOTA_CENTER)
     flask_command(database, "load-config", str(center))
     with gunicorn(database, tmp_path / "gunicorn.log", QMS_TICKET_RATE_LIMIT="3/minute") as base:
-        output = flask_command(
+        output = run_demo(
             database,
-            "demo",
-            "--server",
             base,
             "--counters",
             "1",

@@ -8,7 +8,7 @@ and its service takes bookings all day: a slot whose check-in is open always exi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.server import flask_command, gunicorn
+from tests.helpers.bookings import noon_zone
 from tests.helpers.devices import open_kiosk
 
 CENTER_FILE = """
@@ -42,12 +43,6 @@ services = ["A"]
 id = "k1"
 printer = "dummy:"
 """
-
-
-def noon_zone() -> str:
-    """A fixed-offset zone where the time now is about noon."""
-    hours_to_noon = (12 - datetime.now(UTC).hour + 12) % 24 - 12
-    return f"Etc/GMT{-hours_to_noon:+d}" if hours_to_noon else "UTC"
 
 
 @pytest.fixture(scope="module")

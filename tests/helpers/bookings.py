@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -69,3 +70,35 @@ def floor_database(path: Path) -> Database:
     load_center(database, CENTER)
     open_counter(database, 1, clerk="lan", now=local("07:00"))
     return database
+
+
+def book_ahead(db: Database, start: str, phone: str, name: str = "Lê Văn Cường") -> Any:
+    """Book a slot of the day the day before, and do not check in (yet)."""
+    return appointments.book(
+        db,
+        "A",
+        DAY,
+        start,
+        name=name,
+        phone=phone,
+        id_number=None,
+        id_key=KEY,
+        now=local("07:00") - timedelta(days=1),
+    )
+
+
+def three_bookings(db: Database, *, check_in_at: str) -> Ticket:
+    """09:00 checked in at `check_in_at`, 10:00 still to come, 11:00 cancelled; the 09:00
+    ticket."""
+    came = booked(db, "09:00", "0911111111", check_in_at=check_in_at)
+    book_ahead(db, "10:00", "0922222222")
+    gone = book_ahead(db, "11:00", "0933333333", name="Phạm Thị Dung")
+    appointments.cancel(db, gone.code, "0933333333", now=local("07:30"))
+    return came
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is now about noon, so that a server on the real clock always
+    has slots of the day still to come."""
+    hours_to_noon = (12 - datetime.now(UTC).hour + 12) % 24 - 12
+    return f"Etc/GMT{-hours_to_noon:+d}" if hours_to_noon else "UTC"
