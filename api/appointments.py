@@ -6,8 +6,9 @@ tickets: a code is 6 characters of 32, so guessing one at that pace is hopeless.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -19,13 +20,14 @@ from api.admin import ADMIN, INVALID, change, published
 from api.admin_schemas import AdminChange
 from api.auth import STAFF, require
 from api.limits import ticket_limited
-from api.schemas import Code, ServiceCode
-from api.tickets import delivered
+from api.schemas import ID_QR_DESCRIPTION, Code, IdQr, ServiceCode
+from api.tickets import card_holder, delivered
 from api.validation import Body, documented, parse
 from core import appointments
 from core.appointment_records import day_bookings, find_booking
 from core.center import get_center
 from core.configuration import settings
+from core.configuration.settings import read_priority_policy
 from core.domain_events import collect
 from core.errors import InvalidInput
 from core.items import Appointments
@@ -63,6 +65,11 @@ class CancelAppointment(Body):
 class CheckIn(Body):
     kiosk: Code | None = Field(None, description="The kiosk that checks in (its printer).")
     paper: bool = Field(True, description="False: the visitor wants no paper ticket.")
+    id_qr: IdQr = Field(None, description=ID_QR_DESCRIPTION)
+
+
+class CardCheckIn(CheckIn):
+    id_qr: IdQr = Field(description="The ID card's QR text: its number finds the booking.")
 
 
 class AdminAppointments(Appointments, AdminChange):
@@ -153,6 +160,13 @@ def cancel_appointment(code: str) -> ResponseReturnValue:
     return jsonify(cancelled.public())
 
 
+CHECK_IN_REFUSED = {
+    400: "bad_id_qr: not an ID card's QR code",
+    409: "too_early, expired, used, cancelled or closed",
+    429: "too many requests",
+}
+
+
 @bp.post("/appointments/<code>/check-in")
 @ticket_limited
 @documented(
@@ -161,20 +175,45 @@ def cancel_appointment(code: str) -> ResponseReturnValue:
     responses={
         201: "the ticket, with `appointment`",
         404: "no booking has this code",
-        409: "too_early, expired, used, cancelled or closed",
-        429: "too many requests",
+        **CHECK_IN_REFUSED,
     },
 )
 def check_in_appointment(code: str) -> ResponseReturnValue:
     body = parse(CheckIn)
+    return checked_in(appointments.check_in, code, body, holder=card_holder(body.id_qr))
+
+
+@bp.post("/appointments/check-in")
+@ticket_limited
+@documented(
+    "Check in the booking made with the ID number of the card scanned at the kiosk",
+    body=CardCheckIn,
+    responses={
+        201: "the ticket, with `appointment`",
+        404: "no_booking: no active booking was made with this card",
+        **CHECK_IN_REFUSED,
+    },
+)
+def check_in_by_card() -> ResponseReturnValue:
+    body = parse(CardCheckIn)
+    return checked_in(appointments.check_in_holder, card_holder(body.id_qr), body)
+
+
+def checked_in(
+    check_in: Callable[..., appointments.CheckedIn], key: Any, body: CheckIn, **options: Any
+) -> ResponseReturnValue:
+    """Check a booking in, found by `key` (its code, or the card's holder), print its ticket and
+    answer it with the booking's code and slot."""
     database = get_db()
     checked, events = collect(
-        appointments.check_in,
+        check_in,
         database,
-        code,
+        key,
         now=now(),
         kiosk=body.kiosk,
+        elderly_age=read_priority_policy(database).elderly_age,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
+        **options,
     )
     answer = delivered(database, checked.issued, kiosk=body.kiosk, paper=body.paper)
     realtime.dispatch(events)

@@ -37,19 +37,20 @@ def _id_qr(value: Any) -> Any:
     return value
 
 
+IdQr = Annotated[Annotated[str, Field(max_length=ID_QR_MAX)] | None, BeforeValidator(_id_qr)]
+ID_QR_DESCRIPTION = (
+    "The citizen ID card's QR text, as the kiosk's scanner read it: a holder of [priority]"
+    " elderly_age or over gets an elderly ticket. Only a keyed hash of the ID number and the"
+    " birth year are kept."
+)
+
+
 class NewTicket(Body):
     service: ServiceCode = Field(description="The service's code, e.g. 'A'.")
     priority: Code | None = Field(None, description="A priority category: elderly, disabled...")
     kiosk: Code | None = Field(None, description="The kiosk that issues it (chooses the printer).")
     paper: bool = Field(True, description="False: the visitor wants no paper ticket.")
-    id_qr: Annotated[
-        Annotated[str, Field(max_length=ID_QR_MAX)] | None, BeforeValidator(_id_qr)
-    ] = Field(
-        None,
-        description="The citizen ID card's QR text, as the kiosk's scanner read it: a holder of"
-        " [priority] elderly_age or over gets an elderly ticket. Only a keyed hash of the ID"
-        " number and the birth year are kept.",
-    )
+    id_qr: IdQr = Field(None, description=ID_QR_DESCRIPTION)
 
 
 class Reason(Body):

@@ -95,6 +95,15 @@ def find_booking(db: Database, code: str) -> Appointment:
     raise NotFound("No booking has this code.", code="unknown_booking")
 
 
+def find_holders_booking(db: Database, hashed_id: str) -> Appointment:
+    """The active booking made with this ID number (its keyed hash): the card finds it."""
+    for row in rows(
+        db, "SELECT * FROM appointments WHERE id_hash = ? AND status = 'booked'", [hashed_id]
+    ):
+        return Appointment.from_row(row)
+    raise NotFound("No booking was made with this ID card.", code="no_booking")
+
+
 def day_bookings(db: Database, day: date) -> list[dict[str, Any]]:
     """A day's bookings for the clerks, by slot: a checked-in one whose ticket was served is
     `served`."""

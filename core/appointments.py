@@ -30,18 +30,20 @@ from core.appointment_records import (
     AppointmentEventType,
     AppointmentStatus,
     find_booking,
+    find_holders_booking,
 )
 from core.center import get_center
 from core.configuration.settings import read_appointments
 from core.domain_events import collect, committed
 from core.errors import Conflict, InvalidInput, QueueError
+from core.identity import DEFAULT_ELDERLY_AGE, CardHolder, id_hash
 from core.models import Issued, timestamp
 from core.rows import rows
 from core.schedule import holiday_dates, opening_spans
 from core.slots import _starts_at, _taken, bookable_service, check_day, slot_times
 from core.tickets import DEFAULT_SERVICE_S, issue_ticket
 from core.transaction import immediate
-from core.visitors import id_hash, new_code, phone_number, visitor_name
+from core.visitors import new_code, phone_number, visitor_name
 
 
 class Forbidden(QueueError):
@@ -169,10 +171,15 @@ def check_in(
     *,
     now: datetime,
     kiosk: str | None = None,
+    holder: CardHolder | None = None,
+    elderly_age: int = DEFAULT_ELDERLY_AGE,
     default_service_s: int = DEFAULT_SERVICE_S,
 ) -> CheckedIn:
     """Turn a booking into a ticket of its service, from `early_min` before its start to
-    `grace_min` after it; the ticket's events are handed over after the commit."""
+    `grace_min` after it; the ticket's events are handed over after the commit.
+
+    `holder` is the ID card read at the kiosk, if one was: the ticket carries it as a walk-in's
+    would (an elderly holder's ticket is elderly priority, checked by the card)."""
     window = read_appointments(db)
     with immediate(db):
         found = find_booking(db, code)
@@ -202,6 +209,8 @@ def check_in(
                 found.service,
                 now=now,
                 kiosk=kiosk,
+                holder=holder,
+                elderly_age=elderly_age,
                 default_service_s=default_service_s,
             )
         except Conflict as refusal:
@@ -214,6 +223,15 @@ def check_in(
         changed = _set_status(db, found, AppointmentStatus.CHECKED_IN, now)
         _log(db, changed, AppointmentEventType.CHECKED_IN, now, payload={"kiosk": kiosk})
     return committed(CheckedIn(changed, issued), *events)
+
+
+def check_in_holder(
+    db: Database, holder: CardHolder, *, now: datetime, **options: Any
+) -> CheckedIn:
+    """Check in the booking made with the ID number of the card read at the kiosk (404
+    `no_booking` when there is none: the card then serves for a walk-in ticket)."""
+    found = find_holders_booking(db, holder.id_hash)
+    return check_in(db, found.code, now=now, holder=holder, **options)
 
 
 def _opens_today(db: Database, found: Appointment, now: datetime) -> bool:

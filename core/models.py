@@ -131,6 +131,8 @@ class Ticket:
     outcome: str | None
     kiosk: str | None
     predicted_wait_s: int | None
+    # who made it priority: "kiosk" (the visitor), "clerk", "id_card" (checked by the card)
+    priority_source: str | None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:

@@ -1,14 +1,12 @@
 """The visitor's details on a booking (design.md section 9): the phone number and name as kept,
-the keyed hash an ID number is kept as, the masked name shown to anyone holding a code, and the
-booking code itself.
+the masked name shown to anyone holding a code, and the booking code itself. An ID number is
+kept as core.identity hashes it, the hash of a card read at the kiosk, so the card finds it.
 
 Nothing here touches the database; each check refuses bad input with `InvalidInput`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 
@@ -18,7 +16,6 @@ from core.vocabulary import BOOKING_CODE_ALPHABET, BOOKING_CODE_LENGTH, VISITOR_
 # Vietnamese numbers: 0 and 8-10 more digits (mobile 10, landline 10-11), or +84 for the 0.
 PHONE = re.compile(r"^0\d{8,10}$")
 PHONE_SEPARATORS = re.compile(r"[\s.()-]")
-ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")  # old CMND (9 digits) or CCCD (12 digits)
 
 
 def phone_number(text: str) -> str:
@@ -38,14 +35,6 @@ def visitor_name(text: str) -> str:
     if not name or len(name) > VISITOR_NAME_MAX:
         raise InvalidInput(f"The name must be 1 to {VISITOR_NAME_MAX} characters.", code="bad_name")
     return name
-
-
-def id_hash(id_number: str, key: bytes) -> str:
-    """The keyed hash an ID number is kept as (the number itself never is)."""
-    digits = re.sub(r"\s", "", id_number)
-    if not ID_NUMBER.match(digits):
-        raise InvalidInput("The ID number must be 12 digits (or 9 for an old card).", code="bad_id")
-    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
 
 
 def masked_name(name: str) -> str:

@@ -28,10 +28,11 @@ from core.appointments import Forbidden
 from core.center import load_center
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import ticket_events
+from core.identity import id_hash
 from core.rows import rows
 from core.slots import list_slots
 from core.tickets import get_ticket
-from core.visitors import id_hash, masked_name
+from core.visitors import masked_name
 from db import connect, migrate
 from tests.conftest import SMALL_CENTER, Clock
 

@@ -197,6 +197,48 @@ def test_check_in_after_the_grace_period_is_expired(client: Any, clock: Clock) -
     assert client.get(f"/api/appointments/{code}").json["status"] == "expired"
 
 
+def test_the_id_card_finds_the_holders_booking(client: Any, clock: Clock) -> None:
+    from tests.test_identity import ELDER
+
+    code = booked(client, id_number="001050012345")["code"]
+    at(clock, TUESDAY, "08:45")
+
+    answer = client.post("/api/appointments/check-in", json={"id_qr": ELDER, "kiosk": "k1"})
+
+    assert answer.status_code == 201, answer.json
+    assert answer.json["appointment"] == code and answer.json["label"] == "D001"
+    # born in 1950: the card also says the holder is elderly, as a walk-in's card would
+    assert answer.json["priority"] == "elderly"
+    assert answer.json["priority_source"] == "id_card"
+    assert client.get(f"/api/appointments/{code}").json["status"] == "checked_in"
+    again = client.post("/api/appointments/check-in", json={"id_qr": ELDER})
+    assert refusal(again) == (404, "no_booking")  # used: the card serves for a walk-in now
+
+
+def test_a_card_without_a_booking_or_not_a_card_is_refused(client: Any, clock: Clock) -> None:
+    from tests.test_identity import YOUNG
+
+    booked(client, id_number="001050012345")
+    at(clock, TUESDAY, "08:45")
+    path = "/api/appointments/check-in"
+
+    assert refusal(client.post(path, json={"id_qr": YOUNG})) == (404, "no_booking")
+    assert refusal(client.post(path, json={"id_qr": "not|a|card"})) == (400, "bad_id_qr")
+    assert client.post(path, json={}).status_code == 400
+
+
+def test_a_card_read_at_a_code_check_in_goes_on_the_ticket(client: Any, clock: Clock) -> None:
+    from tests.test_identity import ELDER
+
+    code = booked(client)["code"]
+    at(clock, TUESDAY, "08:45")
+
+    answer = client.post(f"/api/appointments/{code}/check-in", json={"id_qr": ELDER})
+
+    assert answer.status_code == 201, answer.json
+    assert (answer.json["priority"], answer.json["priority_source"]) == ("elderly", "id_card")
+
+
 def test_the_clerks_list_of_the_day(app: Any, client: Any, clock: Clock) -> None:
     code = booked(client)["code"]
     assert refusal(client.get(f"/api/appointments?date={TUESDAY}")) == (401, "unauthorized")

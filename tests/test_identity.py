@@ -62,11 +62,8 @@ def test_the_scanners_line_end_and_spaces_around_parts_are_ignored() -> None:
     assert read_id_card(f" {ELDER}\r\n", key=KEY, today=TODAY).birth_year == 1950
 
 
-def test_the_hash_depends_on_the_key_and_matches_the_bookings() -> None:
-    from core.visitors import id_hash as booking_id_hash
-
+def test_the_hash_depends_on_the_key() -> None:
     assert id_hash("001050012345", KEY) != id_hash("001050012345", b"another-secret")
-    assert id_hash("001050012345", KEY) == booking_id_hash("001050012345", KEY)
     assert id_hash("0010 5001 2345", KEY) == id_hash("001050012345", KEY)
 
 

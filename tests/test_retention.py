@@ -14,10 +14,10 @@ from sqlite_utils import Database
 from core import appointments
 from core.calling import call_next
 from core.errors import InvalidInput
+from core.identity import id_hash
 from core.ratings import rate_ticket
 from core.retention import FORGOTTEN_NAME, purge_personal_data
 from core.serving import finish
-from core.visitors import id_hash
 from db.retention import start_daily_purge
 from harness.server import flask_command
 from server import create_app

@@ -86,6 +86,17 @@ def test_a_clerks_change_of_priority_is_the_clerks(app: Any, client: Any) -> Non
     assert stored(app, "SELECT priority, priority_source FROM tickets") == [("disabled", "clerk")]
 
 
+def test_staff_see_who_made_a_ticket_priority(app: Any, client: Any) -> None:
+    by_card = issue(client, id_qr=ELDER_QR).json
+    headers = sign_in(client, "an")
+
+    seen = client.get(f"/api/tickets/label/{by_card['label']}", headers=headers)
+
+    assert seen.status_code == 200, seen.json
+    ticket = seen.json["ticket"]
+    assert (ticket["priority"], ticket["priority_source"]) == ("elderly", "id_card")
+
+
 @pytest.mark.parametrize(
     ("id_qr", "says"),
     [
