@@ -70,6 +70,7 @@ function renderTicket(counter) {
   if (ticket && ticket.priority) {
     priority.textContent =
       strings.priority + ": " + (priorityNames[ticket.priority] || ticket.priority);
+    if (ticket.priority_source === "id_card") priority.textContent += " · " + strings.priorityByCard;
   }
   const booking = $("ticket-booking");
   booking.hidden = !(ticket && ticket.appointment);

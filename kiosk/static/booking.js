@@ -1,6 +1,7 @@
 /* "I have a booking": the visitor types the booking code on the kiosk's keypad, or a scanner
-   types the booking QR into the field, and the kiosk checks the booking in for its ticket. Too
-   early, too late, used or unknown is said in words; too late offers a normal ticket, one tap. */
+   types the booking QR into the field, or the visitor scans the ID card the booking was made
+   with, and the kiosk checks the booking in for its ticket. Too early, too late, used or
+   unknown is said in words; too late offers a normal ticket, one tap. */
 
 import { api } from "../../static/js/api.js";
 import { $, element, fill } from "../../static/js/dom.js";
@@ -52,6 +53,10 @@ export function bookingScreen(data, hooks) {
     field.focus();
   }
 
+  function refused(error) {
+    say(fill(strings[MESSAGES[error.code] || "booking_failed"], { early: data.earlyMin }));
+  }
+
   async function checkIn() {
     const code = field.value.trim().toUpperCase();
     if (!code) return say(strings.booking_unknown);
@@ -61,12 +66,28 @@ export function bookingScreen(data, hooks) {
       const ticket = await api("POST", url, hooks.request());
       if (ticket) hooks.showTicket(ticket);
     } catch (error) {
-      say(fill(strings[MESSAGES[error.code] || "booking_failed"], { early: data.earlyMin }));
+      refused(error);
       if (error.code === "expired") {
         const booking = await api("GET", data.bookingUrl.replace("CODE", encodeURIComponent(code)));
         expiredService = booking && booking.service;
         $("booking-walk-in").hidden = !expiredService;
       }
+    }
+  }
+
+  /* A card was scanned: check in the booking made with it. True when the card's booking was
+     found (checked in, or refused in words on the booking screen); false when the card has
+     none, and serves for a walk-in ticket as before. */
+  async function checkInCard(text) {
+    try {
+      const ticket = await api("POST", data.cardCheckInUrl, { ...hooks.request(), id_qr: text });
+      if (ticket) hooks.showTicket(ticket);
+      return Boolean(ticket);
+    } catch (error) {
+      if (error.code === "no_booking" || error.code === "bad_id_qr") return false;
+      open();
+      refused(error);
+      return true;
     }
   }
 
@@ -79,8 +100,11 @@ export function bookingScreen(data, hooks) {
   });
 
   return {
-    booking: open,
-    "booking-key": press,
-    "booking-walk-in": () => hooks.walkIn(expiredService),
+    actions: {
+      booking: open,
+      "booking-key": press,
+      "booking-walk-in": () => hooks.walkIn(expiredService),
+    },
+    checkInCard,
   };
 }

@@ -164,15 +164,22 @@ function forgetCard() {
   showCardNotice("", "");
 }
 
-/* A scanner or the camera read a QR code: a card is kept for the next ticket (a minute at
-   most), and an elderly holder's ticket is taken as soon as the service is known. */
-function scanned(text) {
+/* A scanner or the camera read a QR code: the holder's booking is checked in if the card
+   booked one; else the card is kept for the next ticket (a minute at most), and an elderly
+   holder's ticket is taken as soon as the service is known. */
+async function scanned(text) {
   const read = readCard(text, data.timezone);
   if (!read) {
     forgetCard();
     showCardNotice(strings.card_bad, "bad"); // the buttons work as before
     return;
   }
+  if (busy) return;
+  busy = true;
+  const booked = await bookings.checkInCard(text).finally(() => {
+    busy = false;
+  });
+  if (booked) return;
   card = { text, birthYear: read.birthYear, elderly: read.age >= elderlyAge };
   clearTimeout(cardTimer);
   cardTimer = setTimeout(forgetCard, CARD_MS);
@@ -298,22 +305,20 @@ const actions = {
 };
 
 /* A booking checked in at the kiosk, or a visitor whose booking expired taking a normal ticket. */
-Object.assign(
-  actions,
-  bookingScreen(data, {
-    show,
-    showTicket: (ticket) => showTicket(ticket, ""),
-    request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
-    walkIn(code) {
-      const service = findService(code);
-      if (!service) return showDepartments();
-      state.service = service.code;
-      setPaper(true);
-      renderChosen();
-      show("priority");
-    },
-  })
-);
+const bookings = bookingScreen(data, {
+  show,
+  showTicket: (ticket) => showTicket(ticket, ""),
+  request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
+  walkIn(code) {
+    const service = findService(code);
+    if (!service) return showDepartments();
+    state.service = service.code;
+    setPaper(true);
+    renderChosen();
+    show("priority");
+  },
+});
+Object.assign(actions, bookings.actions);
 
 /* For a moment after each tap the screen takes no touch (CSS: .is-settling), so the second
    tap of a double tap cannot press the button that just appeared under the finger. */
