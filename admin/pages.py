@@ -21,14 +21,18 @@ from core.configuration.staff import list_users
 from core.configuration.tokens import list_tokens
 from core.events import latest_print_status
 from core.schedule import WEEKDAYS, list_holidays
+from core.vocabulary import DAYS_AHEAD_MAX, WINDOW_MAX_MIN
 from db.web import get_db
 
 
 @bp.get("/center")
 @page("admin.center")
 def center() -> dict[str, Any]:
+    database = get_db()
     return {
-        "settings": settings.center_settings(get_db()),
+        "settings": settings.center_settings(database),
+        "appointments": settings.read_appointments(database),
+        "limits": {"days_ahead": DAYS_AHEAD_MAX, "window_min": WINDOW_MAX_MIN},
         "retention_days": current_app.config.get("RETENTION_DAYS"),
     }
 

@@ -5,6 +5,7 @@ service A takes one visitor per 30-minute slot, every day."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -196,4 +197,37 @@ def test_an_admin_changes_a_services_bookings_and_the_phone_page_follows(
     expect(page.locator("#no-services")).to_be_visible()
     expect(page.locator("#departments button")).to_have_count(0)
     context.close()
+    assert errors == []
+
+
+def days_offered(page: Page) -> int:
+    """The days the booking page offers (the services' own open days are shown per service)."""
+    return len(json.loads(str(page.locator("#page-data").text_content()))["days"])
+
+
+def test_an_admin_sets_how_far_ahead_visitors_book_and_the_phone_page_follows(
+    booking_server: str, browser: Any, phone: tuple[Page, list[str]]
+) -> None:
+    page, errors = phone
+    page.goto(booking_server + "/book/")
+    assert days_offered(page) == 8  # today and the 7 days ahead of the center file
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = context.new_page()
+    admin.goto(booking_server + "/admin/center?lang=vi")
+    sign_in_admin(admin_ready(admin))
+    window = admin.locator("#booking-window")
+    days_ahead = window.get_by_label("Số ngày được đặt trước (hôm nay là ngày 0)")
+    expect(days_ahead).to_have_value("7")
+    days_ahead.fill("1")
+    with admin.expect_response(lambda answer: "/api/admin/appointments" in answer.url) as saved:
+        window.get_by_role("button", name="Lưu").click()
+    assert saved.value.ok, saved.value.text()
+    expect(admin.locator("#toast")).to_have_text("Đã lưu.")
+    admin.reload()
+    expect(admin.locator("#booking-window [name=days_ahead]")).to_have_value("1")
+    context.close()
+
+    page.goto(booking_server + "/book/")
+    assert days_offered(page) == 2
     assert errors == []
