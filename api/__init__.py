@@ -18,6 +18,7 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     reports,
     services,
     session,
+    simulate,
     tickets,
 )
 
