@@ -27,6 +27,7 @@ def commands() -> list[click.Command]:
     )
     from db.demo import demo
     from db.export import export_config
+    from db.history import demo_history
     from db.retention import purge
     from display.commands import build_voice
     from kiosk.agent import print_agent
@@ -42,6 +43,7 @@ def commands() -> list[click.Command]:
         backup,
         purge,
         demo,
+        demo_history,
         print_sample,
         build_voice,
         print_agent,

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from sqlite_utils import Database
 
 from core.calling import call_next
@@ -162,3 +165,41 @@ def generate_day(db: Database, day: date, shape: DayShape, *, seed: int = 1) -> 
         last = max(closing, now)
         close_counter(db, counter.number, clerk=clerks[counter.number], now=last, override=True)
     return issued
+
+
+def past_working_days(today: date, count: int, db: Database) -> list[date]:
+    """The `count` days before today on which some service opens, oldest first."""
+    days: list[date] = []
+    day = today
+    for _ in range(count * 3 + 14):  # a long run of holidays ends the search, not the server
+        if len(days) == count:
+            break
+        day -= timedelta(days=1)
+        if _sessions(db, day):
+            days.append(day)
+    return sorted(days)
+
+
+@click.command("demo-history")
+@click.option("--days", default=10, show_default=True, type=click.IntRange(1, 60))
+@click.option("--visitors", default=400, show_default=True, type=click.IntRange(1, 3000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@with_appcontext
+def demo_history(days: int, visitors: int, seed: int) -> None:
+    """Give a demo or trial center past days to report on: visitors and clerks living each of
+    the last working days by the real queue code. Days that already have tickets are left as
+    they are, so a real center's record is never mixed with made-up days."""
+    from db import connect, migrate
+
+    database = connect(current_app.config["DATABASE"])
+    migrate(database)
+    today = datetime.now(get_center(database).zone).date()
+    made = skipped = 0
+    for day in past_working_days(today, days, database):
+        if database.execute("SELECT 1 FROM tickets WHERE day = ?", [day.isoformat()]).fetchone():
+            skipped += 1
+            continue
+        issued = generate_day(database, day, DayShape(visitors=visitors), seed=seed)
+        click.echo(f"{day}: {issued} tickets")
+        made += 1
+    click.echo(f"{made} days made, {skipped} left as they were (they had tickets).")

@@ -196,3 +196,19 @@ def test_only_supervisors_simulate(app: Any) -> None:
     assert client.post("/api/simulate", json={"date": "2026-11-23"}).status_code == 401
     headers = sign_in(client, "an")
     assert simulate(client, headers, date="2026-11-23").status_code == 403
+
+
+def test_demo_history_makes_past_days_once_and_never_over_a_real_one(app: Any) -> None:
+    runner = app.test_cli_runner()
+
+    made = runner.invoke(args=["demo-history", "--days", "2", "--visitors", "30"])
+    again = runner.invoke(args=["demo-history", "--days", "2", "--visitors", "30"])
+
+    assert made.exit_code == 0, made.output
+    assert "2 days made, 0 left" in made.output
+    assert "0 days made, 2 left as they were" in again.output
+    database = connect(app.config["DATABASE"])
+    days = database.execute("SELECT day, count(*) FROM tickets GROUP BY day").fetchall()
+    database.conn.close()
+    # service B takes 3 tickets a day (its quota): its other visitors go home
+    assert len(days) == 2 and all(20 <= count <= 30 for _, count in days)
