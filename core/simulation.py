@@ -3,9 +3,10 @@
 The day's real arrivals are replayed (core/replay.py) under the plan as it was, read from the
 record, or under a changed one: other counters (how many, which services each serves, in what
 order), another priority cap, other opening hours. Each visitor keeps the counter time the
-record gives them; a visitor the real day never served (still waiting at closing) takes a time
-drawn, with a fixed seed, from the times of that day's visitors of the same service. The answer
-puts the replay's figures beside what really happened.
+record gives them, plus the clerks' usual pause of the day between a finish and the next call;
+a visitor the real day never served (still waiting at closing) takes a time drawn, with a fixed
+seed, from the times of that day's visitors of the same service. The answer puts the replay's
+figures beside what really happened.
 
 What the record cannot say is taken as follows, and shows in the figures only at the margins:
 a transferred visitor is replayed in the queue that served them, from their arrival; a counter's
@@ -64,6 +65,7 @@ def day_visits(db: Database, day: date) -> list[Visit]:
                 (parse_timestamp(finished) - parse_timestamp(called)).total_seconds()
             )
     everyone = [duration for durations in times.values() for duration in durations] or [300.0]
+    turnaround = _turnaround_s(db, day)
     chance = random.Random(SEED)
     visits = []
     for ticket, queue, priority, status, issued, called, finished, due in found:
@@ -80,13 +82,29 @@ def day_visits(db: Database, day: date) -> list[Visit]:
                 arrived_s=_seconds(issued, midnight) or 0.0,
                 priority=priority is not None,
                 due_s=_seconds(due, midnight),
-                service_s=max(counter_time, 1.0),
+                service_s=max(counter_time, 1.0) + turnaround,
                 served=status != "no_show",
                 leaves_s=finished_s if called_s is None and finished_s is not None else None,
                 called_s=called_s,
             )
         )
     return visits
+
+
+def _turnaround_s(db: Database, day: date) -> float:
+    """The clerks' usual pause between a finish and the next call while someone waited: the
+    counter's time per visitor that the visitor's own record does not show (median)."""
+    pauses = []
+    previous: tuple[int, str] | None = None
+    for counter, issued, called, finished in db.execute(
+        "SELECT counter, issued_at, called_at, finished_at FROM tickets WHERE day = ?"
+        " AND counter IS NOT NULL AND called_at IS NOT NULL ORDER BY counter, called_at",
+        [day.isoformat()],
+    ):
+        if previous is not None and previous[0] == counter and issued <= previous[1] < called:
+            pauses.append((parse_timestamp(called) - parse_timestamp(previous[1])).total_seconds())
+        previous = (counter, finished) if finished else None
+    return statistics.median(pauses) if pauses else 0.0
 
 
 def counter_spans(db: Database, day: date) -> dict[int, list[tuple[float, float]]]:

@@ -47,6 +47,7 @@ class DayShape:
     no_show_share: float = 0.03
     counters: tuple[int, ...] | None = None  # the counters opened; None: every counter
     spread: float = 0.45  # the service times' coefficient of variation
+    call_gap_s: float = 20.0  # a clerk's mean pause between a finish and the next call
 
 
 def _clock(day: date, text: str, zone: Any) -> datetime:
@@ -116,6 +117,12 @@ def generate_day(db: Database, day: date, shape: DayShape, *, seed: int = 1) -> 
     issued = 0
     serves = {counter.number: set(counter.services) for counter in counters}
 
+    def pause() -> timedelta:
+        """The clerk's pause before calling again: the papers put away, a breath."""
+        if shape.call_gap_s <= 0:
+            return timedelta()
+        return timedelta(seconds=chance.expovariate(1 / shape.call_gap_s))
+
     def call(number: int, now: datetime) -> None:
         called = call_next(db, number, clerk=clerks[number], now=now)
         if called is None:
@@ -155,10 +162,10 @@ def generate_day(db: Database, day: date, shape: DayShape, *, seed: int = 1) -> 
             start(db, what, clerk=clerks[what], now=now)
         elif kind == "finish":
             finish(db, what, clerk=clerks[what], now=now)
-            call(what, now)
+            heapq.heappush(events, (now + pause(), next(order), "free", what))
         elif kind == "no_show":
             no_show(db, what, clerk=clerks[what], now=now)
-            call(what, now)
+            heapq.heappush(events, (now + pause(), next(order), "free", what))
         elif kind == "free":
             call(what, now)
     for counter in counters:  # after the last visitor, if they were served after closing time
