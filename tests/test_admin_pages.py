@@ -20,6 +20,7 @@ PAGES = (
     "monitor",
     "reports",
     "staffing",
+    "simulate",
     "center",
     "departments",
     "services",
@@ -79,9 +80,10 @@ def test_a_supervisor_sees_the_monitor_reports_staffing_and_the_audit_log_only(c
         "/admin/monitor",
         "/admin/reports",
         "/admin/staffing",
+        "/admin/simulate",
         "/admin/audit",
     ]
-    for allowed in ("audit", "monitor", "reports", "staffing"):
+    for allowed in ("audit", "monitor", "reports", "staffing", "simulate"):
         assert client.get(f"/admin/{allowed}").status_code == 200
 
 

@@ -214,3 +214,20 @@ def test_demo_history_makes_past_days_once_and_never_over_a_real_one(app: Any) -
     database.conn.close()
     # service B takes 3 tickets a day (its quota): its other visitors go home
     assert len(days) == 2 and all(20 <= count <= 30 for _, count in days)
+
+
+def test_the_what_if_page_shows_a_plan_replayed_beside_the_day(lived: Any) -> None:
+    client, _headers = lived
+
+    as_it_was = client.get(f"/admin/simulate?date={MONDAY}&lang=vi").get_data(as_text=True)
+    fewer = client.get(f"/admin/simulate?date={MONDAY}&plan=1&c1=A,B,D&lang=vi")
+    refused = client.get(f"/admin/simulate?date={MONDAY}&plan=1&c1=A&lang=vi")
+
+    assert 'name="c1" value="A, B"' in as_it_was and 'name="c3" value="D"' in as_it_was
+    assert as_it_was.count("<polyline") == 2 and 'id="simulate-figures"' in as_it_was
+    html = fewer.get_data(as_text=True)
+    assert fewer.status_code == 200 and 'name="c1" value="A, B, D"' in html
+    assert 'name="c2"' not in html  # the plan shown is the plan replayed
+    assert "không quầy nào của phương án phục vụ" not in html
+    said = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "không quầy nào của phương án phục vụ: B, D." in said
