@@ -16,6 +16,7 @@ from flask_babel import pgettext
 from admin import bp, page
 from core.center import get_center
 from core.errors import InvalidInput
+from core.hours_report import hours_report
 from core.reports import summary
 from db.web import get_db, now
 
@@ -83,9 +84,47 @@ def reports() -> dict[str, Any]:
     return {
         **shown,
         "report": report,
+        "hours": heat_map(hours_report(get_db(), *_period(report))) if report else None,
         "idle": _idle(report) if report else {},
         "quick": quick_periods(today),
     }
+
+
+def _period(report: dict[str, Any]) -> tuple[date, date]:
+    return date.fromisoformat(report["from"]), date.fromisoformat(report["to"])
+
+
+def heat_map(hours: dict[str, Any]) -> dict[str, Any]:
+    """The hours report as a grid: a row per weekday that had visitors, a cell per hour, each
+    with a level 1..5 of its visitors against the busiest hour."""
+    busiest = max((cell["issued_per_day"] for cell in hours["cells"]), default=0) or 1
+    found = {(cell["weekday"], cell["hour"]): cell for cell in hours["cells"]}
+    weekdays = sorted({cell["weekday"] for cell in hours["cells"]})
+    grid = [
+        (
+            weekday,
+            [
+                {
+                    **found[(weekday, hour)],
+                    "level": 1 + int(4 * found[(weekday, hour)]["issued_per_day"] / busiest),
+                }
+                if (weekday, hour) in found
+                else None
+                for hour in hours["hours"]
+            ],
+        )
+        for weekday in weekdays
+    ]
+    names = [
+        pgettext("admin", "Monday"),
+        pgettext("admin", "Tuesday"),
+        pgettext("admin", "Wednesday"),
+        pgettext("admin", "Thursday"),
+        pgettext("admin", "Friday"),
+        pgettext("admin", "Saturday"),
+        pgettext("admin", "Sunday"),
+    ]
+    return {**hours, "grid": grid, "weekday_names": names}
 
 
 def _idle(report: dict[str, Any]) -> dict[str, list[str]]:

@@ -20,8 +20,10 @@ from flask.typing import ResponseReturnValue
 from api import bp
 from api.auth import SUPERVISORS, require
 from api.validation import documented
+from api.workbook import summary_workbook
 from core.center import get_center
 from core.errors import InvalidInput
+from core.hours_report import hours_report
 from core.reports import summary
 from core.staffing import default_period, staffing_advice
 from db.web import get_db, now
@@ -121,3 +123,44 @@ def staffing_advice_report() -> ResponseReturnValue:
 
 def _line(table: str, key: Any, name: str, figures: dict[str, Any]) -> list[Any]:
     return [table, key, name, *("" if figures[c] is None else figures[c] for c in CSV_COLUMNS)]
+
+
+@bp.get("/reports/summary.xlsx")
+@require(*SUPERVISORS)
+@documented(
+    "The same summary as an Excel workbook: sheets of the totals, services, departments,"
+    " counters, clerks and hours",
+    access="supervisor",
+    responses=ANSWERS,
+)
+def report_summary_xlsx() -> ResponseReturnValue:
+    first, last = period()
+    database = get_db()
+    center = get_center(database)
+    workbook = summary_workbook(
+        summary(database, first, last),
+        hours_report(database, first, last),
+        center=center.name,
+        language=center.language,
+    )
+    name = f"report-{first.isoformat()}-{last.isoformat()}.xlsx"
+    return Response(
+        workbook,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/reports/hours")
+@require(*SUPERVISORS)
+@documented(
+    "Issued, served and the mean wait per weekday and hour of the day (?from=&to=)",
+    access="supervisor",
+    responses={
+        200: "{from, to, days, hours, cells: [{weekday, hour, issued, issued_per_day,"
+        " served, wait_mean_s}]}",
+        400: "bad dates",
+    },
+)
+def report_hours() -> ResponseReturnValue:
+    return jsonify(hours_report(get_db(), *period()))

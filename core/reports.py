@@ -3,6 +3,8 @@
 What each figure means, so that a manager and a program read them the same way:
 
 - issued: tickets numbered by the service (a transferred ticket counts where it was issued);
+- per department: its services' figures added up (a ticket issued in one department and
+  transferred to another counts issued in the first, served in the second);
 - served, no_show, cancelled: where the ticket ended: its queue at the end, and the counter and
   clerk of its last call;
 - wait: from issue to the call that led to the outcome (a returned or transferred ticket waits
@@ -26,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core.center import list_counters, list_services
+from core.center import list_counters, list_departments, list_services
 from core.errors import InvalidInput
 
 MAX_DAYS = 366
@@ -124,6 +126,11 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
 
     from core.booking_report import bookings_summary  # it reads this module's figures
 
+    by_department: dict[str, Figures] = {}
+    for code, figures in by_service.items():
+        department = services[code].department if code in services else ""
+        by_department.setdefault(department, Figures()).add(figures)
+    departments = {department.code: department for department in list_departments(db)}
     return {
         "from": period[0],
         "to": period[1],
@@ -137,6 +144,14 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
                 **figures.as_dict(),
             }
             for code, figures in _in_order(by_service, list(services))
+        ],
+        "departments": [
+            {
+                "department": code,
+                "name": departments[code].name if code in departments else code,
+                **figures.as_dict(),
+            }
+            for code, figures in _in_order(by_department, list(departments))
         ],
         "counters": [
             {
