@@ -17,7 +17,9 @@ from admin import bp, page
 from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
+from core.priority_report import priority_impact
 from core.reports import summary
+from core.utilisation import clerk_time
 from db.web import get_db, now
 
 
@@ -85,8 +87,22 @@ def reports() -> dict[str, Any]:
         **shown,
         "report": report,
         "hours": heat_map(hours_report(get_db(), *_period(report))) if report else None,
+        **(_people(*_period(report)) if report else {}),
         "idle": _idle(report) if report else {},
         "quick": quick_periods(today),
+    }
+
+
+PRIORITY_PAGE_DAYS = 31  # each day is replayed twice: a month keeps the page quick
+
+
+def _people(first: date, last: date) -> dict[str, Any]:
+    """The clerks' time, and what priority cost the regular visitors (a month at most)."""
+    database = get_db()
+    short = (last - first).days < PRIORITY_PAGE_DAYS
+    return {
+        "clerk_time": clerk_time(database, first, last)["clerks"],
+        "priority": priority_impact(database, first, last) if short else None,
     }
 
 

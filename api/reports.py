@@ -24,8 +24,10 @@ from api.workbook import summary_workbook
 from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
+from core.priority_report import priority_impact
 from core.reports import summary
 from core.staffing import default_period, staffing_advice
+from core.utilisation import clerk_time
 from db.web import get_db, now
 
 CSV_COLUMNS = (
@@ -164,3 +166,34 @@ def report_summary_xlsx() -> ResponseReturnValue:
 )
 def report_hours() -> ResponseReturnValue:
     return jsonify(hours_report(get_db(), *period()))
+
+
+@bp.get("/reports/clerks")
+@require(*SUPERVISORS)
+@documented(
+    "Each clerk's time at a counter, serving, paused and idle while others waited (?from=&to=)",
+    access="supervisor",
+    responses={
+        200: "{from, to, clerks: [{clerk, open_s, serving_s, paused_s, idle_while_waiting_s,"
+        " utilisation}]}",
+        400: "bad dates",
+    },
+)
+def report_clerks() -> ResponseReturnValue:
+    return jsonify(clerk_time(get_db(), *period()))
+
+
+@bp.get("/reports/priority")
+@require(*SUPERVISORS)
+@documented(
+    "The share of priority visitors, and the minutes priority added to regular visitors' waits"
+    " (each day replayed without priority; ?from=&to=, 62 days at most)",
+    access="supervisor",
+    responses={
+        200: "{from, to, days, tickets, priority, priority_share, regular_wait_min,"
+        " regular_wait_without_priority_min, minutes_added}",
+        400: "bad dates, or a period over 62 days (bad_period)",
+    },
+)
+def report_priority() -> ResponseReturnValue:
+    return jsonify(priority_impact(get_db(), *period()))

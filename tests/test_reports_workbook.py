@@ -10,8 +10,14 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlite_utils import Database
 
+from core.calling import call_next
+from core.counters import close_counter, open_counter, pause_counter
 from core.hours_report import hours_report
+from core.priority_report import priority_impact
 from core.reports import summary
+from core.serving import finish
+from core.tickets import issue_ticket
+from core.utilisation import clerk_time
 from db import connect
 from tests.conftest import sign_in
 from tests.test_reports import DAY, play_a_morning
@@ -105,3 +111,72 @@ def test_the_reports_page_shows_departments_the_heat_map_and_the_workbook(
     assert 'id="report-hours"' in html and '<tr data-weekday="0"><th scope="row">Thứ Hai' in html
     assert 'class="number heat-5" data-hour="8"' in html  # the busiest (and only) hour
     assert f"/api/reports/summary.xlsx?from={DAY}&amp;to={DAY}" in html
+
+
+def test_each_clerks_time_serving_paused_and_idle_while_others_wait(
+    db: Database, clock: Any
+) -> None:
+    play_a_morning(db, clock)  # counters 1 (lan) and 3 (mai) opened at 08:10; now 08:40
+    pause_counter(db, 1, clerk="lan", now=clock(), reason="nghỉ")
+    clock.advance(minutes=2)
+    open_counter(db, 1, clerk="lan", now=clock())  # resumed at 08:42
+    clock.advance(minutes=3)
+    close_counter(db, 1, clerk="lan", now=clock())  # 08:45
+    close_counter(db, 3, clerk="mai", now=clock())
+
+    clerks = {row["clerk"]: row for row in clerk_time(db, DAY, DAY)["clerks"]}
+
+    # lan: at the counter 08:10-08:40 and 08:42-08:45, serving 08:20-08:40; A001 and A002
+    # waited from 08:00 and 08:05, so 08:10-08:20 was idle while others waited
+    assert clerks["lan"] == {
+        "clerk": "lan",
+        "open_s": 33 * 60,
+        "serving_s": 20 * 60,
+        "paused_s": 2 * 60,
+        "idle_while_waiting_s": 10 * 60,
+        "utilisation": round(20 / 33, 3),
+    }
+    # mai: D001 waited 08:10-08:12, then did not come; nothing else for counter 3
+    assert clerks["mai"]["open_s"] == 35 * 60 and clerks["mai"]["serving_s"] == 0
+    assert clerks["mai"]["idle_while_waiting_s"] == 2 * 60
+
+
+def test_the_minutes_priority_added_to_the_regular_visitors(db: Database, clock: Any) -> None:
+    open_counter(db, 1, clerk="lan", now=clock())  # 08:00, serving A
+    issue_ticket(db, "A", now=clock())
+    call_next(db, 1, clerk="lan", now=clock())  # R1, at once
+    clock.advance(minutes=1)
+    issue_ticket(db, "A", now=clock())  # R2 at 08:01
+    clock.advance(minutes=1)
+    for _ in range(2):
+        issue_ticket(db, "A", now=clock(), priority="elderly")  # P1, P2 at 08:02
+    for _ in range(3):  # each visit takes 10 minutes: P1, P2, then R2 at 08:30
+        clock.advance(minutes=8 if _ == 0 else 10)
+        finish(db, 1, clerk="lan", now=clock())
+        call_next(db, 1, clerk="lan", now=clock())
+    clock.advance(minutes=10)
+    finish(db, 1, clerk="lan", now=clock())
+
+    impact = priority_impact(db, DAY, DAY)
+
+    # R2 waited 29 minutes; without priority it would have been called at 08:10, after 9
+    assert (impact["tickets"], impact["priority"], impact["priority_share"]) == (4, 2, 0.5)
+    assert impact["regular_wait_min"] == (0 + 29) / 2
+    assert impact["regular_wait_without_priority_min"] == (0 + 9) / 2
+    assert impact["minutes_added"] == 10.0
+
+
+def test_the_reports_page_shows_the_clerks_time_and_the_cost_of_priority(
+    app: Any, client: Any, clock: Any
+) -> None:
+    database = connect(app.config["DATABASE"])
+    play_a_morning(database, clock)
+    database.conn.close()
+    sign_in(client, "chi")
+
+    html = client.get(f"/admin/reports?from={DAY}&to={DAY}&lang=vi").get_data(as_text=True)
+    year = client.get("/admin/reports?from=2026-01-01&to=2026-12-31&lang=vi")
+
+    assert 'id="report-clerk-time"' in html and '<tr data-clerk="lan">' in html
+    assert "25% người dân được phục vụ ưu tiên (1 trên 4)." in html
+    assert "Hãy chọn khoảng thời gian từ một tháng" in year.get_data(as_text=True)
