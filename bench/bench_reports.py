@@ -1,4 +1,5 @@
-"""Time the summary report over a year of one center (budget: 1 s for 150,000 tickets).
+"""Time the summary report over a year of one center (budget: 1 s for 150,000 tickets), its Excel
+workbook and its weekday x hour grid, and the staffing advice.
 
 Run: `.venv/bin/python bench/bench_reports.py [--tickets N] [--runs N]`. Builds a year of the demo
 center in a temporary SQLite file (250 working days, seeded random waits, outcomes and ratings,
@@ -168,6 +169,20 @@ def main() -> None:
             http_times.append(time.perf_counter() - began)
             assert answer.status_code == 200
         report("GET /api/reports/summary, the year", http_times)
+        workbook_times, size = [], 0
+        for _ in range(arguments.runs):
+            began = time.perf_counter()
+            answer = client.get(f"/api/reports/summary.xlsx?from={first}&to={last}")
+            workbook_times.append(time.perf_counter() - began)
+            assert answer.status_code == 200
+            size = len(answer.data)
+        report(f"GET summary.xlsx, the year ({size // 1024} KiB)", workbook_times)
+        hours_times = []
+        for _ in range(arguments.runs):
+            began = time.perf_counter()
+            assert client.get(f"/api/reports/hours?from={first}&to={last}").status_code == 200
+            hours_times.append(time.perf_counter() - began)
+        report("GET /api/reports/hours, the year", hours_times)
         app.extensions["qms.pool"].close()
         time_staffing(path, first, last, arguments.runs)
 

@@ -5,12 +5,14 @@ read back with openpyxl, its figures equal to the JSON's, numbers as numbers, Vi
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import load_workbook
 from sqlite_utils import Database
 
 from core.calling import call_next
+from core.center import load_center
 from core.counters import close_counter, open_counter, pause_counter
 from core.hours_report import hours_report
 from core.priority_report import priority_impact
@@ -19,7 +21,7 @@ from core.serving import finish
 from core.tickets import issue_ticket
 from core.utilisation import clerk_time
 from db import connect
-from tests.conftest import sign_in
+from tests.conftest import SMALL_CENTER, sign_in
 from tests.test_reports import DAY, play_a_morning
 
 
@@ -180,3 +182,17 @@ def test_the_reports_page_shows_the_clerks_time_and_the_cost_of_priority(
     assert 'id="report-clerk-time"' in html and '<tr data-clerk="lan">' in html
     assert "25% người dân được phục vụ ưu tiên (1 trên 4)." in html
     assert "Hãy chọn khoảng thời gian từ một tháng" in year.get_data(as_text=True)
+
+
+def test_the_hours_of_a_center_whose_offset_is_not_whole_hours(db: Database) -> None:
+    load_center(db, {**SMALL_CENTER, "center": {"name": "Pune", "timezone": "Asia/Kolkata"}})
+    # 08:40 and 09:10 in India (UTC+5:30) are 03:10 and 03:40 UTC: one UTC hour, two local ones
+    for utc in (
+        datetime(2026, 11, 30, 3, 10, tzinfo=UTC),
+        datetime(2026, 11, 30, 3, 40, tzinfo=UTC),
+    ):
+        issue_ticket(db, "A", now=utc)
+
+    cells = hours_report(db, DAY, DAY)["cells"]
+
+    assert [(cell["hour"], cell["issued"]) for cell in cells] == [(8, 1), (9, 1)]
