@@ -71,6 +71,7 @@ def prepare(app: Flask) -> Flask:
     if app.extensions.get(PREPARED):
         return app
     from db.first_admin import init_first_admin
+    from db.midnight import start_midnight_watch
     from db.retention import start_daily_purge
     from db.web import migrate_database
 
@@ -82,6 +83,7 @@ def prepare(app: Flask) -> Flask:
             init_first_admin(app)
             if not app.testing:
                 start_daily_purge(app)
+                start_midnight_watch(app)
             app.extensions[PREPARED] = True
     return app
 
