@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PROXY_HOPS": 0,  # reverse proxies in front (nginx for HTTPS): trust their X-Forwarded-*
+    "BACKUP_DIR": None,  # a folder: the server backs the database up there (db/backups.py)
+    "BACKUP_EVERY": 1,  # hours between scheduled backups
+    "BACKUP_KEEP": 24,  # scheduled backups kept, the newest
 }
 
 
@@ -70,6 +73,7 @@ def prepare(app: Flask) -> Flask:
     """Make the app ready to serve, once: the instance secret, the schema, the first admin."""
     if app.extensions.get(PREPARED):
         return app
+    from db.backups import start_scheduled_backups
     from db.first_admin import init_first_admin
     from db.midnight import start_midnight_watch
     from db.retention import start_daily_purge
@@ -84,6 +88,7 @@ def prepare(app: Flask) -> Flask:
             if not app.testing:
                 start_daily_purge(app)
                 start_midnight_watch(app)
+                start_scheduled_backups(app)
             app.extensions[PREPARED] = True
     return app
 
