@@ -70,7 +70,7 @@ STORAGE_FAULTS = (
 
 def storage_fault(exception: BaseException) -> bool:
     """Whether an error is the storage failing rather than a defect or a bad request."""
-    if not isinstance(exception, sqlite3.OperationalError | sqlite3.DatabaseError):
+    if not isinstance(exception, sqlite3.DatabaseError):  # OperationalError is one
         return False
     text = str(exception).lower()
     return any(words in text for words in STORAGE_FAULTS)
@@ -84,8 +84,7 @@ def _storage_error(exception: Exception) -> Any:
     message = "The server cannot save right now (its disk is full or read-only); nothing was saved."
     if not request.path.startswith("/api/"):
         return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "30"}
-    response, status = error(503, "storage", message)  # type: ignore[misc]
-    return response, status, {"Retry-After": "30"}
+    return jsonify(error="storage", message=message), 503, {"Retry-After": "30"}
 
 
 def _server_error(exception: Exception) -> Any:
