@@ -68,6 +68,11 @@ STORAGE_FAULTS = (
 )
 
 
+STORAGE_MESSAGE = (
+    "The server cannot save right now (its disk is full or read-only); nothing was saved."
+)
+
+
 def storage_fault(exception: BaseException) -> bool:
     """Whether an error is the storage failing rather than a defect or a bad request."""
     if not isinstance(exception, sqlite3.DatabaseError):  # OperationalError is one
@@ -81,7 +86,7 @@ def _storage_error(exception: Exception) -> Any:
 
     discard_db()  # a connection that met an I/O error is not given to the next request
     log.error("storage fault on %s %s: %s", request.method, request.path, exception)
-    message = "The server cannot save right now (its disk is full or read-only); nothing was saved."
+    message = STORAGE_MESSAGE
     if not request.path.startswith("/api/"):
         return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "30"}
     return jsonify(error="storage", message=message), 503, {"Retry-After": "30"}

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,19 +57,20 @@ def flask_command(database: Path, *arguments: str) -> str:
 @contextmanager
 def gunicorn(database: Path, log: Path, **environment: str) -> Iterator[str]:
     """Serve the app from gunicorn on 127.0.0.1; yield its base URL; stop it by PID."""
-    with serve(database, log, **environment) as served:
+    with serve(database, log, 200, **environment) as served:
         yield served.url
 
 
 @contextmanager
-def serve(database: Path, log: Path, **environment: str) -> Iterator[Served]:
-    """Serve the app from gunicorn on a loopback port held for the whole block; yield it."""
+def serve(database: Path, log: Path, health: int = 200, **environment: str) -> Iterator[Served]:
+    """Serve the app from gunicorn on a loopback port held for the whole block; yield it once
+    /healthz answers `health` (503: a server started on a broken disk, answering `storage`)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = int(listener.getsockname()[1])
         process = _start(listener, database, log, environment)
         served = Served(f"http://127.0.0.1:{port}", process.pid)
         try:
-            _wait_healthy(served.url, process, log)
+            _wait_healthy(served.url, process, log, health)
             yield served
         finally:
             process.send_signal(signal.SIGTERM)
@@ -172,15 +174,21 @@ def restartable(database: Path, log: Path, **environment: str) -> Iterator[Resta
         yield server
 
 
-def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_healthy(
+    base: str, process: subprocess.Popen[bytes], log: Path, health: int = 200
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
+                if response.status == health:
                     return
+        except urllib.error.HTTPError as error:
+            if error.code == health:
+                return
+            time.sleep(0.1)
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer in {START_TIMEOUT_S} s: {log.read_text()[-2000:]}")

@@ -15,10 +15,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.conftest import sign_in
 
 DISK_SIZE = "3m"
+CENTER = """
+[center]
+name = "Đĩa hỏng"
+[[departments]]
+code = "TP"
+name = "Tư pháp"
+[[services]]
+code = "A"
+name = "Hộ tịch"
+department = "TP"
+[[counters]]
+number = 1
+services = ["A"]
+"""
 
 
 def mount(*arguments: str) -> None:
@@ -123,3 +138,31 @@ def test_a_read_only_disk_answers_503_storage_for_tickets_and_counter_actions(
     assert called.json["ticket"]["label"] == first["label"] == "A001"
     second = client.post("/api/tickets", json={"service": "A"})
     assert second.status_code == 201 and second.json["label"] == "A002"
+
+
+def test_a_server_started_on_a_read_only_disk_answers_503_storage_until_it_is_writable(
+    disk: Path, tmp_path: Path
+) -> None:
+    from harness.server import flask_command, serve
+
+    database = disk / "qms.db"
+    (tmp_path / "center.toml").write_text(CENTER)
+    flask_command(database, "load-config", str(tmp_path / "center.toml"))
+    mount("-o", "remount,ro", str(disk))
+    remounted = False
+    try:
+        with serve(database, tmp_path / "gunicorn.log", 503) as served:
+            refused = requests.post(f"{served.url}/api/tickets", json={"service": "A"}, timeout=10)
+            assert refused.status_code == 503 and refused.json()["error"] == "storage"
+            assert refused.headers["Retry-After"] == "30"
+            mount("-o", "remount,rw", str(disk))
+            remounted = True
+            taken = requests.post(f"{served.url}/api/tickets", json={"service": "A"}, timeout=10)
+            assert taken.status_code == 201, taken.text
+            assert taken.json()["label"] == "A001"
+            assert requests.get(f"{served.url}/healthz", timeout=10).status_code == 200
+    finally:
+        if not remounted:
+            mount("-o", "remount,rw", str(disk))
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "storage fault at start" in log and "Traceback" not in log
