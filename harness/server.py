@@ -57,14 +57,23 @@ def flask_command(database: Path, *arguments: str) -> str:
 @contextmanager
 def gunicorn(database: Path, log: Path, **environment: str) -> Iterator[str]:
     """Serve the app from gunicorn on 127.0.0.1; yield its base URL; stop it by PID."""
-    with serve(database, log, 200, **environment) as served:
+    with serve(database, log, **environment) as served:
         yield served.url
 
 
 @contextmanager
-def serve(database: Path, log: Path, health: int = 200, **environment: str) -> Iterator[Served]:
-    """Serve the app from gunicorn on a loopback port held for the whole block; yield it once
-    /healthz answers `health` (503: a server started on a broken disk, answering `storage`)."""
+def serve(database: Path, log: Path, **environment: str) -> Iterator[Served]:
+    """Serve the app from gunicorn on a loopback port held for the whole block; yield it."""
+    with serve_answering(database, log, 200, environment) as served:
+        yield served
+
+
+@contextmanager
+def serve_answering(
+    database: Path, log: Path, health: int, environment: dict[str, str]
+) -> Iterator[Served]:
+    """`serve`, yielding once /healthz answers `health` (503: a server started on a broken
+    disk, which answers `storage` until the disk is fixed)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = int(listener.getsockname()[1])
         process = _start(listener, database, log, environment)

@@ -143,7 +143,7 @@ def test_a_read_only_disk_answers_503_storage_for_tickets_and_counter_actions(
 def test_a_server_started_on_a_read_only_disk_answers_503_storage_until_it_is_writable(
     disk: Path, tmp_path: Path
 ) -> None:
-    from harness.server import flask_command, serve
+    from harness.server import flask_command, serve_answering
 
     database = disk / "qms.db"
     (tmp_path / "center.toml").write_text(CENTER)
@@ -151,7 +151,7 @@ def test_a_server_started_on_a_read_only_disk_answers_503_storage_until_it_is_wr
     mount("-o", "remount,ro", str(disk))
     remounted = False
     try:
-        with serve(database, tmp_path / "gunicorn.log", 503) as served:
+        with serve_answering(database, tmp_path / "gunicorn.log", 503, {}) as served:
             refused = requests.post(f"{served.url}/api/tickets", json={"service": "A"}, timeout=10)
             assert refused.status_code == 503 and refused.json()["error"] == "storage"
             assert refused.headers["Retry-After"] == "30"
