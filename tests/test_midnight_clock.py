@@ -3,7 +3,9 @@ process's clock a few seconds before a center's midnight and lets it run, so the
 timer, SQLite's and every worker see the day end as they would in the hall. Tickets issued before
 midnight and still waiting are closed as expired (logged, reported), numbering restarts at 001,
 and the hall display and the kiosk are pushed the new day on the connection they already have.
-The same holds for a server that was off at midnight and starts the next morning.
+The server runs two workers (with Redis), each watching the clock: the day is closed once, every
+expired ticket logged once. The same holds for a server that was off at midnight and starts the
+next morning.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import pytest
 
 from core.reports import summary
 from db import connect
+from harness.redis import redis_server
 from harness.server import flask_command, serve
 from tests.helpers.screens import Screen
+from tests.test_workers import need_redis, workers_of
 
 pytestmark = pytest.mark.slow
 
@@ -102,8 +106,19 @@ def center(tmp_path: Path) -> Iterator[Path]:
 def test_a_server_running_through_midnight_closes_the_day_and_rolls_the_screens(
     center: Path, tmp_path: Path
 ) -> None:
-    # 25 s before midnight: a loaded machine may take many seconds to start gunicorn.
-    with serve(center, tmp_path / "gunicorn.log", **clock_at("2026-12-06 23:59:35")) as served:
+    need_redis()
+    clock = clock_at("2026-12-06 23:59:35")  # 25 s early: a loaded machine starts gunicorn slowly
+    with (
+        redis_server() as redis,
+        serve(
+            center,
+            tmp_path / "gunicorn.log",
+            QMS_WORKERS="2",
+            QMS_MESSAGE_QUEUE=redis.url,
+            **clock,
+        ) as served,
+    ):
+        assert len(workers_of(served.pid)) == 2
         base = served.url
         before = [post(base + "/api/tickets", {"service": code}) for code in ("A", "A", "B")]
         assert [ticket["label"] for ticket in before] == ["A001", "A002", "B001"]
