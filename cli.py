@@ -17,8 +17,8 @@ from flask import Flask
 
 
 def commands() -> list[click.Command]:
+    from db.backups import backup, restore
     from db.commands import (
-        backup,
         create_token_command,
         create_user_command,
         init_db,
@@ -41,6 +41,7 @@ def commands() -> list[click.Command]:
         set_password_command,
         create_token_command,
         backup,
+        restore,
         purge,
         demo,
         demo_history,

@@ -54,7 +54,8 @@ errorlog = "-"
 
 def post_worker_init(worker: Any) -> None:
     """Ready the app as the worker starts, before any request: the schema, the instance secret,
-    and at the very first start the admin account, whose password is printed here, once."""
-    from server import prepare
+    and at the very first start the admin account, whose password is printed here, once. On a
+    full or read-only disk the worker serves 503 `storage` until the database can be written."""
+    from server import prepare_or_wait_for_storage
 
-    prepare(worker.wsgi)
+    prepare_or_wait_for_storage(worker.wsgi)

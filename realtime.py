@@ -296,6 +296,7 @@ pushes: dict[EventType, tuple[Push, ...]] = {
     EventType.TICKET_CANCELLED: (_tell_the_phone, _snapshots),
     EventType.TICKET_REACTIVATED: (_tell_the_phone, _snapshots),
     EventType.TICKET_PRIORITY_CHANGED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_EXPIRED: (_tell_the_phone, _snapshots),
     EventType.COUNTER_OPENED: (_counter_state, _snapshots),
     EventType.COUNTER_RESUMED: (_counter_state, _snapshots),
     EventType.COUNTER_PAUSED: (_counter_state, _snapshots),

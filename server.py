@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PROXY_HOPS": 0,  # reverse proxies in front (nginx for HTTPS): trust their X-Forwarded-*
+    "BACKUP_DIR": None,  # a folder: the server backs the database up there (db/backups.py)
+    "BACKUP_EVERY": 1,  # hours between scheduled backups
+    "BACKUP_KEEP": 24,  # scheduled backups kept, the newest
 }
 
 
@@ -70,7 +73,9 @@ def prepare(app: Flask) -> Flask:
     """Make the app ready to serve, once: the instance secret, the schema, the first admin."""
     if app.extensions.get(PREPARED):
         return app
+    from db.backups import start_scheduled_backups
     from db.first_admin import init_first_admin
+    from db.midnight import start_midnight_watch
     from db.retention import start_daily_purge
     from db.web import migrate_database
 
@@ -82,12 +87,34 @@ def prepare(app: Flask) -> Flask:
             init_first_admin(app)
             if not app.testing:
                 start_daily_purge(app)
+                start_midnight_watch(app)
+                start_scheduled_backups(app)
             app.extensions[PREPARED] = True
     return app
 
 
+def prepare_or_wait_for_storage(app: Flask) -> None:
+    """Prepare the app as a worker starts; when its database cannot be opened or written (a
+    full or read-only disk), log it and serve all the same: every request answers 503
+    `storage` and tries again, so the center comes back by itself once the disk is fixed."""
+    from api.errors import storage_fault
+
+    try:
+        prepare(app)
+    except Exception as error:
+        if not storage_fault(error):
+            raise
+        app.logger.error(
+            "storage fault at start (%s): answering 503 storage until the database at %s can"
+            " be opened and written",
+            error,
+            app.config["DATABASE"],
+        )
+
+
 class _PreparedFirst:
-    """Prepares the app before the first request, for a server started without the hook."""
+    """Prepares the app before the first request, for a server started without the hook or
+    whose database could not be prepared at the start (a storage fault: 503 until it can)."""
 
     def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
@@ -95,7 +122,19 @@ class _PreparedFirst:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if not self.app.extensions.get(PREPARED):
-            prepare(self.app)
+            from api.errors import STORAGE_MESSAGE, storage_fault
+
+            try:
+                prepare(self.app)
+            except Exception as error:
+                if not storage_fault(error):
+                    raise
+                from flask import json
+                from werkzeug.wrappers import Response
+
+                body = json.dumps({"error": "storage", "message": STORAGE_MESSAGE})
+                answer = Response(body, 503, {"Retry-After": "30"}, mimetype="application/json")
+                return answer(environ, start_response)
         return self.wsgi_app(environ, start_response)
 
 

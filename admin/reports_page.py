@@ -152,7 +152,9 @@ def _idle(report: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _active(row: dict[str, Any]) -> bool:
-    return any(row[figure] for figure in ("issued", "served", "no_show", "cancelled", "ratings"))
+    return any(
+        row[figure] for figure in ("issued", "served", "no_show", "cancelled", "expired", "ratings")
+    )
 
 
 @bp.app_template_filter("active")

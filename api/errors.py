@@ -1,8 +1,15 @@
-"""Every API error is `{"error": code, "message": text}` with a 4xx; never a traceback."""
+"""Every API error is `{"error": code, "message": text}` with a 4xx; never a traceback.
+
+One 5xx is part of the contract: when the database cannot be written (a full disk, a file or
+filesystem made read-only, an I/O error) the answer is 503 `{"error": "storage"}` (design.md
+section 9). Nothing was answered as done, so nothing is lost; the client may try again once the
+disk is fixed, and the server needs no restart.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -51,7 +58,43 @@ def _http_error(exception: HTTPException) -> Any:
     return error(exception.code or 500, code, exception.description or exception.name)
 
 
+# SQLite's words for a database it cannot write (SQLITE_FULL, SQLITE_READONLY*, SQLITE_IOERR*,
+# SQLITE_CANTOPEN): faults of the machine's storage, not of the request.
+STORAGE_FAULTS = (
+    "database or disk is full",
+    "readonly database",
+    "disk i/o error",
+    "unable to open database file",
+)
+
+
+STORAGE_MESSAGE = (
+    "The server cannot save right now (its disk is full or read-only); nothing was saved."
+)
+
+
+def storage_fault(exception: BaseException) -> bool:
+    """Whether an error is the storage failing rather than a defect or a bad request."""
+    if not isinstance(exception, sqlite3.DatabaseError):  # OperationalError is one
+        return False
+    text = str(exception).lower()
+    return any(words in text for words in STORAGE_FAULTS)
+
+
+def _storage_error(exception: Exception) -> Any:
+    from db.web import discard_db
+
+    discard_db()  # a connection that met an I/O error is not given to the next request
+    log.error("storage fault on %s %s: %s", request.method, request.path, exception)
+    message = STORAGE_MESSAGE
+    if not request.path.startswith("/api/"):
+        return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "30"}
+    return jsonify(error="storage", message=message), 503, {"Retry-After": "30"}
+
+
 def _server_error(exception: Exception) -> Any:
+    if storage_fault(exception):
+        return _storage_error(exception)
     if isinstance(exception, HTTPException):
         return _http_error(exception)
     if isinstance(exception, QueueError):  # raised by a page view: answer it, in words

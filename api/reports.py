@@ -35,6 +35,7 @@ CSV_COLUMNS = (
     "served",
     "no_show",
     "cancelled",
+    "expired",
     "wait_mean_s",
     "wait_p90_s",
     "service_mean_s",

@@ -19,6 +19,7 @@ class TicketStatus(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # still waiting when its center day ended
 
 
 class CounterStatus(StrEnum):

@@ -5,8 +5,8 @@ What each figure means, so that a manager and a program read them the same way:
 - issued: tickets numbered by the service (a transferred ticket counts where it was issued);
 - per department: its services' figures added up (a ticket issued in one department and
   transferred to another counts issued in the first, served in the second);
-- served, no_show, cancelled: where the ticket ended: its queue at the end, and the counter and
-  clerk of its last call;
+- served, no_show, cancelled, expired: where the ticket ended: its queue at the end, and the
+  counter and clerk of its last call (expired: still waiting when its day ended, core/midnight.py);
 - wait: from issue to the call that led to the outcome (a returned or transferred ticket waits
   until its last call);
 - service time: from "start" (or the call, when the clerk did not press start) to "finish";
@@ -43,6 +43,7 @@ class Figures:
     served: int = 0
     no_show: int = 0
     cancelled: int = 0
+    expired: int = 0
     within_target: int = 0
     waits: list[float] = field(default_factory=list)
     service_times: list[float] = field(default_factory=list)
@@ -53,6 +54,7 @@ class Figures:
         self.served += other.served
         self.no_show += other.no_show
         self.cancelled += other.cancelled
+        self.expired += other.expired
         self.within_target += other.within_target
         self.waits.extend(other.waits)
         self.service_times.extend(other.service_times)
@@ -64,6 +66,7 @@ class Figures:
             "served": self.served,
             "no_show": self.no_show,
             "cancelled": self.cancelled,
+            "expired": self.expired,
             "wait_mean_s": mean_s(self.waits),
             "wait_p90_s": p90_s(self.waits),
             "service_mean_s": mean_s(self.service_times),
@@ -205,6 +208,7 @@ def _tickets(
                     served=count if done else 0,
                     no_show=count if key[4] == "no_show" else 0,
                     cancelled=count if key[4] == "cancelled" else 0,
+                    expired=count if key[4] == "expired" else 0,
                     waits=waits if done else [],
                     service_times=service_times if done else [],
                 ),

@@ -7,7 +7,6 @@ and creates or upgrades its schema first, as the server does when it starts.
 from __future__ import annotations
 
 import getpass
-import sqlite3
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,22 +109,3 @@ def create_token_command(name: str, role: str) -> None:
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(token)
-
-
-@click.command("backup")
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def backup(target: Path) -> None:
-    """Copy the live database to FILE, consistently, while the server runs."""
-    if target.exists():
-        raise click.ClickException(f"{target} exists; choose a new file name.")
-    if not Path(current_app.config["DATABASE"]).exists():
-        raise click.ClickException(f"No database at {current_app.config['DATABASE']}.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(current_app.config["DATABASE"])
-    destination = sqlite3.connect(target)
-    with destination:
-        source.backup(destination)
-    destination.close()
-    source.close()
-    click.echo(f"Backed up {current_app.config['DATABASE']} to {target}.")

@@ -337,3 +337,31 @@ def m007_service_guides(db: Database) -> None:
 def m008_appointments_by_ticket(db: Database) -> None:
     """Find a ticket's booking at once: staff screens show the slot of every booked ticket."""
     db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")
+
+
+TICKETS_STATUS_CHECK = "'done', 'no_show', 'cancelled')"
+
+
+@migrations(name="m013_faults")
+def m013_faults(db: Database) -> None:
+    """Let a ticket end as `expired`: still waiting when its center day ended (design.md section
+    9). SQLite cannot alter a CHECK constraint; widening one that every row already meets is
+    done in the stored schema text, the procedure SQLite documents for it (ALTER TABLE, "other
+    kinds of table schema changes"), rather than by copying the table."""
+    (sql,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'"
+    ).fetchone()
+    if TICKETS_STATUS_CHECK not in sql:
+        raise RuntimeError("the tickets table's status check is not the one m001 made")
+    widened = sql.replace(TICKETS_STATUS_CHECK, "'done', 'no_show', 'cancelled', 'expired')")
+    (version,) = db.execute("PRAGMA schema_version").fetchone()
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'tickets'", [widened]
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    # Finding the day's leftovers at midnight reads the waiting tickets by day.
+    db.execute("CREATE INDEX tickets_waiting_day ON tickets(day) WHERE status = 'waiting'")

@@ -48,6 +48,16 @@ def release_db(_error: BaseException | None = None) -> None:
         current_app.extensions[POOL].release(database)
 
 
+def discard_db() -> None:
+    """Close this request's connection rather than give it back (it met a storage fault)."""
+    database = g.pop("db", None)
+    if database is not None:
+        try:
+            database.conn.close()
+        except Exception:  # noqa: BLE001  (closing a broken connection may fail too)
+            pass
+
+
 def now() -> datetime:
     """The app's current time; tests replace the clock to move through a day."""
     clock: Callable[[], datetime] = current_app.extensions[CLOCK]

@@ -76,7 +76,8 @@ class FakeNetworkPrinter(_FakePrinter):
 
     status_answer is its reply to DLE EOT 4 (empty: it does not answer status). read_limit makes
     it stop reading after that many bytes of a job and hold the connection, like a hung printer;
-    receive_buffer shrinks its socket buffer so that the sender really blocks.
+    receive_buffer shrinks its socket buffer so that the sender really blocks. port: the port of
+    a printer that was there before (a printer switched off and on again); 0 for a free one.
     """
 
     def __init__(
@@ -84,13 +85,15 @@ class FakeNetworkPrinter(_FakePrinter):
         status_answer: bytes = b"",
         read_limit: int | None = None,
         receive_buffer: int | None = None,
+        port: int = 0,
     ) -> None:
         self.status_answer = status_answer
         self.read_limit = read_limit
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if receive_buffer is not None:  # set before listen, so accepted sockets inherit it
             self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-        self.listener.bind(("127.0.0.1", 0))
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
         self.listener.listen(8)
         self.listener.settimeout(POLL_S)
         self.port = self.listener.getsockname()[1]

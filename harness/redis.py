@@ -5,6 +5,9 @@ cannot be handed a socket already bound, and `--port 0` means "no TCP at all" to
 port is found by binding port 0 and closing it, then given to redis-server, and the start is
 tried again on another port in the rare case another process took it in between. Nothing is
 written to disk (`--save "" --appendonly no`, its directory a temporary one).
+
+`restart()` stops it by its PID and starts it again on the same port, as an operator or a crash
+would, for the tests that a center's workers come through it.
 """
 
 from __future__ import annotations
@@ -24,11 +27,28 @@ START_TIMEOUT_S = 10
 ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningRedis:
+    """The redis-server of a block: its URL, and the process now serving its port."""
+
     url: str
     port: int
-    pid: int
+    process: subprocess.Popen[bytes]
+    command: list[str]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def restart(self, down_s: float = 0.5) -> None:
+        """Stop redis-server by its PID, leave the port unserved for `down_s`, start it again."""
+        _stop(self.process)
+        time.sleep(down_s)
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        if not _answers(self.port, self.process):
+            raise RuntimeError(f"redis-server did not start again on port {self.port}")
 
 
 def redis_available() -> bool:
@@ -45,24 +65,22 @@ def redis_server() -> Iterator[RunningRedis]:
         for attempt in range(ATTEMPTS):
             port = _free_port()
             log = Path(folder) / "redis.log"
-            process = subprocess.Popen(
-                [
-                    *(executable, "--port", str(port), "--bind", "127.0.0.1"),
-                    *("--save", "", "--appendonly", "no", "--dir", folder),
-                    *("--logfile", str(log)),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.STDOUT,
-            )
+            command = [
+                *(executable, "--port", str(port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", folder),
+                *("--logfile", str(log)),
+            ]
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            running = RunningRedis(f"redis://127.0.0.1:{port}/0", port, process, command)
             try:
                 if _answers(port, process):
-                    yield RunningRedis(f"redis://127.0.0.1:{port}/0", port, process.pid)
+                    yield running
                     return
                 if attempt == ATTEMPTS - 1:
                     text = log.read_text() if log.exists() else ""
                     raise RuntimeError(f"redis-server did not start: {text[-1000:]}")
             finally:
-                _stop(process)
+                _stop(running.process)
 
 
 def _free_port() -> int:

@@ -57,6 +57,7 @@ TABLE: dict[EventType, dict[str, list[str]]] = {
     EventType.TICKET_CANCELLED: heard(PHONE),
     EventType.TICKET_REACTIVATED: heard(PHONE),
     EventType.TICKET_PRIORITY_CHANGED: heard(PHONE),
+    EventType.TICKET_EXPIRED: heard({**PHONE, "/track A002": ["ticket"]}),
     EventType.COUNTER_OPENED: heard(COUNTER_STATE),
     EventType.COUNTER_RESUMED: heard(COUNTER_STATE),
     EventType.COUNTER_PAUSED: heard(COUNTER_STATE),
@@ -107,6 +108,14 @@ def _configuration(center: Center) -> None:
         realtime.dispatch([configuration_changed(7, layout=True, now=now())])
 
 
+def _midnight(center: Center) -> None:
+    """The day ends with A001 and A002 waiting: the server's midnight roll-over closes both."""
+    from db.midnight import roll_over
+
+    center.app.extensions["qms.clock"].advance(days=1)
+    assert roll_over(center.app) == 2
+
+
 def _printer(center: Center) -> None:
     answer = center.clerk.post(
         "/api/kiosks/k1/printer",
@@ -147,6 +156,7 @@ SCENES: dict[EventType, tuple[list[Step], Step]] = {
             center.ticket_path("priority"), {"priority": "elderly", "reason": "aged 80"}
         ),
     ),
+    EventType.TICKET_EXPIRED: ([], _midnight),
     EventType.COUNTER_OPENED: ([], OPEN),
     EventType.COUNTER_RESUMED: (
         [OPEN, lambda center: center.counter("pause", {"reason": "break"})],

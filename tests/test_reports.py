@@ -71,6 +71,7 @@ def test_the_report_adds_up_a_morning(db: Database, clock: Any) -> None:
         "served": 2,
         "no_show": 1,
         "cancelled": 1,
+        "expired": 0,
         "wait_mean_s": (15 * 60 + 30 * 60) // 2,
         "wait_p90_s": 30 * 60,
         "service_mean_s": (9 * 60 + 10 * 60) // 2,

@@ -232,11 +232,18 @@ function categoryName(code) {
   return button ? button.dataset.name : code;
 }
 
-const ERROR_KINDS = { closed: "closed", quota_reached: "quota", rate_limited: "rate", not_found: "unknown" };
+const ERROR_KINDS = {
+  closed: "closed",
+  quota_reached: "quota",
+  rate_limited: "rate",
+  not_found: "unknown",
+  storage: "storage", // 503: the server's disk is full or read-only
+};
 
 function showError(code) {
   const kind = ERROR_KINDS[code] || "network";
-  const passing = kind === "network" || kind === "rate"; // the same choice may work in a moment
+  // the same choice may work in a moment
+  const passing = kind === "network" || kind === "rate" || kind === "storage";
   $("error-retry").hidden = !passing;
   $("error-back").hidden = passing;
   $("error-title").textContent = strings["error_" + kind + "_title"];

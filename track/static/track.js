@@ -61,6 +61,8 @@ function describe(ticket) {
       ];
     case "cancelled":
       return [strings.title_cancelled, strings.cancelled, ""];
+    case "expired":
+      return [strings.title_expired, strings.expired, ""];
     default:
       return [strings.title_gone, strings.gone, ""];
   }
