@@ -25,6 +25,7 @@ from core.errors import InvalidInput
 from core.events import ticket_events
 from core.identity import CardHolder, read_id_card
 from core.models import Issued, Ticket
+from core.promise import window_text
 from core.tickets import (
     ahead_of,
     find_by_label,
@@ -100,6 +101,11 @@ def delivered(
         "ahead": issued.ahead,
         "estimated_wait_s": issued.estimated_wait_s,
         "estimated_wait_range_min": list(wait_range_min(issued.estimated_wait_s)),
+        "call_window": (
+            window_text(database, ticket.window_from, ticket.window_to)
+            if ticket.window_from and ticket.window_to
+            else None
+        ),
         "track_url": track_url,
         "print": printing,
     }
@@ -119,7 +125,9 @@ def card_holder(id_qr: str | None) -> CardHolder | None:
 def track_ticket(token: str) -> ResponseReturnValue:
     database = get_db()
     ticket = find_by_token(database, token)
-    return jsonify(track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]))
+    return jsonify(
+        track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"], now=now())
+    )
 
 
 @bp.get("/tickets/label/<label>")

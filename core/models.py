@@ -134,6 +134,9 @@ class Ticket:
     predicted_wait_s: int | None
     # who made it priority: "kiosk" (the visitor), "clerk", "id_card" (checked by the card)
     priority_source: str | None
+    # the promised call window printed on the ticket (core/promise.py), UTC timestamps
+    window_from: str | None = None
+    window_to: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:

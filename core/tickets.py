@@ -19,6 +19,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.identity import DEFAULT_ELDERLY_AGE, ELDERLY, CardHolder, is_elderly
 from core.models import Issued, Service, Ticket, TicketStatus, make_label, timestamp
+from core.promise import call_window, stored, window_text
 from core.rows import rows
 from core.schedule import holiday_dates, opening_spans
 from core.transaction import immediate
@@ -78,10 +79,11 @@ def issue_ticket(
         )[0]
         ahead = _waiting_before(db, service.code, day, priority)
         estimated = estimate_wait_s(db, service.code, ahead, default_service_s)
+        window = stored(call_window(db, service.code, estimated, now))
         cursor = db.execute(
             "INSERT INTO tickets (token, service, queue, day, number, label, priority, issued_at,"
-            " kiosk, predicted_wait_s, priority_source, id_hash, birth_year)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            " kiosk, predicted_wait_s, priority_source, id_hash, birth_year, window_from,"
+            " window_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             [
                 secrets.token_urlsafe(TOKEN_BYTES),
                 service.code,
@@ -96,6 +98,7 @@ def issue_ticket(
                 source,
                 holder.id_hash if holder else None,
                 holder.birth_year if holder else None,
+                *window,
             ],
         )
         ticket = ticket_from_cursor(cursor)
@@ -196,14 +199,25 @@ def wait_range_min(estimated_wait_s: int) -> tuple[int, int]:
 
 
 def track_state(
-    db: Database, ticket: Ticket, default_service_s: int = DEFAULT_SERVICE_S
+    db: Database,
+    ticket: Ticket,
+    default_service_s: int = DEFAULT_SERVICE_S,
+    *,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """What the visitor's phone shows of a ticket: where it stands, the wait, the counter, and
-    whether it is priority (never its category: whoever holds the link sees this)."""
+    whether it is priority (never its category: whoever holds the link sees this). With `now`,
+    a waiting ticket's call window as the queue stands now, beside the one printed."""
     ahead = ahead_of(db, ticket)
     waiting = ticket.status == TicketStatus.WAITING
     estimated = estimate_wait_s(db, ticket.queue, ahead, default_service_s) if waiting else 0
+    windows: dict[str, Any] = {}
+    if ticket.window_from and ticket.window_to:
+        windows["promised_window"] = window_text(db, ticket.window_from, ticket.window_to)
+    if waiting and now is not None:
+        windows["call_window"] = window_text(db, *call_window(db, ticket.queue, estimated, now))
     return {
+        **windows,
         "label": ticket.label,
         "status": str(ticket.status),
         "service": ticket.queue,

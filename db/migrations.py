@@ -365,3 +365,22 @@ def m013_faults(db: Database) -> None:
         db.execute("PRAGMA writable_schema = OFF")
     # Finding the day's leftovers at midnight reads the waiting tickets by day.
     db.execute("CREATE INDEX tickets_waiting_day ON tickets(day) WHERE status = 'waiting'")
+
+
+@migrations(name="m015_promise")
+def m015_promise(db: Database) -> None:
+    """The call window printed on each ticket (design.md section 9), and the bands of
+    actual-to-predicted waits it is stretched by, learned once a day (core/promise.py)."""
+    db.execute("ALTER TABLE tickets ADD COLUMN window_from TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN window_to TEXT")
+    db.execute(
+        """CREATE TABLE calibrations (
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            low REAL NOT NULL,
+            high REAL NOT NULL,
+            samples INTEGER NOT NULL,
+            PRIMARY KEY (day, service, hour)
+        )"""
+    )
