@@ -11,7 +11,7 @@ const CALL_AGAIN_MS = 120000;
 const CALL_TIMEOUT_MS = 4000; // the voice must not wait long for the call
 
 /* `data` is the kiosk's dataset; `seen()` answers what the visitor sees: {screen, department?,
-   service?, label?}. Answers {help, forget}. */
+   service?, label?}. Answers {help, forget, shown}. */
 export function helpButton(data, seen) {
   const audio = $("guide-audio");
   let calledAt = null;
@@ -51,5 +51,10 @@ export function helpButton(data, seen) {
     audio.pause();
   }
 
-  return { help, forget };
+  /* Whether the help notice shows (the start screen then returns to plain by itself). */
+  function shown() {
+    return !$("help-notice").hidden;
+  }
+
+  return { help, forget, shown };
 }

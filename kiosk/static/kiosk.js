@@ -27,7 +27,7 @@ const IDLE_MS = 60000; // a visitor who walked away mid-way is asked, then back 
 const TICKET_MS = 40000; // time to read the number, the wait and the QR code, slowly
 const TICKET_PHOTO_MS = 60000; // no paper: leave time to photograph the QR code
 const ERROR_MS = 30000;
-const AIDS_IDLE_MS = 90000; // the start screen left in large text: plain again for the next
+const AIDS_IDLE_MS = 90000; // the start screen left in large text or calling a guide: plain again
 const REQUEST_TIMEOUT_MS = 10000;
 const CARD_MS = 60000; // a card scanned before the service is chosen counts this long
 
@@ -107,7 +107,7 @@ function show(screen) {
 
 function armIdle() {
   const delays = { services: IDLE_MS, priority: IDLE_MS, booking: IDLE_MS, error: ERROR_MS };
-  if (aidsOn()) delays.departments = AIDS_IDLE_MS;
+  if (aidsOn() || guide.shown()) delays.departments = AIDS_IDLE_MS;
   idle.arm(delays[state.screen] || 0);
 }
 
@@ -325,9 +325,15 @@ const actions = {
   "more-time": () => {
     if (state.screen === "ticket") countdown(countdownTotal, goHome);
   },
-  help: () => guide.help(),
-  "toggle-large-text": () => toggleAid("large-text"),
-  "toggle-high-contrast": () => toggleAid("high-contrast"),
+  help: () => guide.help().then(armIdle), // the notice shown: the start screen may now reset
+  "toggle-large-text": () => {
+    toggleAid("large-text");
+    armIdle();
+  },
+  "toggle-high-contrast": () => {
+    toggleAid("high-contrast");
+    armIdle();
+  },
 };
 
 /* A booking checked in at the kiosk, or a visitor whose booking expired taking a normal ticket. */

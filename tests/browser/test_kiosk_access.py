@@ -268,3 +268,23 @@ def test_help_on_a_kiosk_without_an_id_reads_aloud_and_points_to_the_desk(
     expect(kiosk.locator("#help-notice")).to_have_text(
         "Cần hỗ trợ? Xin mời hỏi nhân viên tại quầy hướng dẫn."
     )
+
+
+def test_the_start_screen_left_in_large_text_returns_to_plain_for_the_next_visitor(
+    new_context: Any, server: str
+) -> None:
+    page: Page = new_context(has_touch=True).new_page()
+    page.clock.install()
+    page.set_viewport_size(PORTRAIT)
+    page.goto(f"{server}/kiosk/?kiosk=k1")
+    expect(page.locator(".department").first).to_be_visible()
+    page.clock.run_for(300_000)
+    expect(page.locator("#timeout")).to_be_hidden()  # a plain start screen waits for ever
+
+    page.locator("#large-text").tap()
+    expect(page.locator("#large-text")).to_have_attribute("aria-checked", "true")
+    page.clock.run_for(91_000)
+    expect(page.locator("#timeout")).to_be_visible()
+    page.clock.run_for(21_000)
+    expect(page.locator("#large-text")).to_have_attribute("aria-checked", "false")
+    expect(page.locator("#timeout")).to_be_hidden()
