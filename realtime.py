@@ -42,6 +42,8 @@ PRINTER = "printer"
 PRINT = "print"
 COUNTER_STATE = "counter"
 CONFIGURATION = "configuration"
+KIOSK_HELP = "kiosk_help"
+SUPERVISORS_ROOM = "role:supervisor"  # on /counter: the sockets of supervisors and admins
 
 PUBLISHER = "qms.publisher"
 AGENTS = "qms.print_agents"
@@ -281,6 +283,17 @@ def _configuration(event: DomainEvent) -> None:
         publish_configuration(version)
 
 
+def _kiosk_help(event: DomainEvent) -> None:
+    """A kiosk called a guide, or a supervisor answered: the supervisors' monitors follow it."""
+    socketio.emit(
+        KIOSK_HELP,
+        {key: event.payload[key] for key in ("kiosk", "name", "until", "acknowledged_by")}
+        | {"at": event.at},
+        namespace=COUNTER,
+        to=SUPERVISORS_ROOM,
+    )
+
+
 Push = Callable[[DomainEvent], None]
 
 # Who is told of what, in order. `_snapshots`: the board and services (once per dispatch).
@@ -304,4 +317,6 @@ pushes: dict[EventType, tuple[Push, ...]] = {
     EventType.CLERK_MOVED: (_clerk_moved, _snapshots),
     EventType.CONFIGURATION_CHANGED: (_snapshots, _configuration),
     EventType.PRINTER_REPORTED: (_printer_state,),
+    EventType.KIOSK_HELP_ASKED: (_kiosk_help,),
+    EventType.KIOSK_HELP_ACKNOWLEDGED: (_kiosk_help,),
 }

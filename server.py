@@ -197,6 +197,7 @@ def register_realtime(app: Flask) -> None:
 def register_adapters(app: Flask) -> None:
     """Hardware behind narrow adapters: the kiosks' printers and the hall's voice."""
     import realtime
+    from display.guidance import KioskGuidance
     from display.speech import CallAudio
     from kiosk.delivery import TicketDelivery
 
@@ -208,6 +209,8 @@ def register_adapters(app: Flask) -> None:
         to_agent=realtime.send_print_job,
     )
     app.extensions["qms.call_audio"] = CallAudio(Path(app.config["SOUNDS_DIR"]))
+    # The kiosk's help button: its screens read aloud from the same clip bank.
+    app.extensions["qms.kiosk_guidance"] = KioskGuidance(app.extensions["qms.call_audio"])
 
 
 def register_blueprints(app: Flask) -> None:

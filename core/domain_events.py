@@ -46,6 +46,8 @@ class EventType(StrEnum):
     CLERK_MOVED = "clerk_moved"
     CONFIGURATION_CHANGED = "configuration_changed"
     PRINTER_REPORTED = "printer_reported"
+    KIOSK_HELP_ASKED = "kiosk_help_asked"
+    KIOSK_HELP_ACKNOWLEDGED = "kiosk_help_acknowledged"
 
 
 @dataclass(frozen=True)

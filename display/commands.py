@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from display.guidance import department_clip_key
 from display.numbers import LANGUAGES
 from display.speech import service_clip_key
 from display.voice_bank import build_bank
@@ -42,8 +43,9 @@ DEFAULT_SOUNDS_DIR = Path(__file__).resolve().parent.parent / "sounds"
 @click.option(
     "--services",
     is_flag=True,
-    help="Build only the center's service names (service_<CODE>), from its database, for"
-    " announcement templates that say {service}.",
+    help="Build only the center's service and department names (service_<CODE>,"
+    " department_<CODE>), from its database, for announcement templates that say {service}"
+    " and the kiosk's help button.",
 )
 @click.option("--verbose", "-v", is_flag=True, help="Print every clip as it is made.")
 def build_voice(lang: str, out: Path, only: tuple[str, ...], services: bool, verbose: bool) -> None:
@@ -76,10 +78,11 @@ def build_voice(lang: str, out: Path, only: tuple[str, ...], services: bool, ver
 
 
 def service_texts(lang: str) -> dict[str, str]:
-    """The center's service names as clips to build: {"service_A": "Hộ tịch", ...}."""
+    """The center's service and department names as clips to build:
+    {"service_A": "Hộ tịch", "department_TP": "Sở Tư pháp", ...}."""
     from flask.cli import NoAppException, ScriptInfo
 
-    from core.center import list_services
+    from core.center import list_departments, list_services
     from db import connect
 
     try:
@@ -92,12 +95,19 @@ def service_texts(lang: str) -> dict[str, str]:
         )
     database = connect(app.config["DATABASE"])
     try:
+        services = [service for service in list_services(database) if service.enabled]
+        offered = {service.department for service in services}
         return {
             service_clip_key(service.code): (service.name_en or service.name)
             if lang == "en"
             else service.name
-            for service in list_services(database)
-            if service.enabled
+            for service in services
+        } | {
+            department_clip_key(department.code): (department.name_en or department.name)
+            if lang == "en"
+            else department.name
+            for department in list_departments(database)
+            if department.code in offered
         }
     finally:
         database.conn.close()

@@ -30,7 +30,7 @@ import math
 import threading
 import wave
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from display.numbers import (
@@ -280,20 +280,31 @@ class CallAudio:
         """Render a call as one WAV: the chime, then the announcement `repeat` times (1..5)."""
         keys = self.clip_keys(lang, label, counter, service_name_key, template)
         repeat = min(max(repeat, 1), MAX_REPEAT)
-        cache_key = (lang, tuple(keys), repeat)
+        return self._cached((lang, tuple(keys), repeat), lambda: self._assemble(lang, keys, repeat))
+
+    def render_clips(self, lang: str, keys: Sequence[str]) -> bytes:
+        """Render clips (and `{pause}` marks) as one WAV, without the chime: words, not a call."""
+        words = list(keys)
+        return self._cached(
+            (lang, tuple(words), 0), lambda: self._assemble(lang, words, 1, with_chime=False)
+        )
+
+    def _cached(self, cache_key: tuple[object, ...], assemble: Callable[[], bytes]) -> bytes:
         with self._lock:
             cached = self._rendered.get(cache_key)
             if cached is not None:
                 self._rendered.move_to_end(cache_key)
                 return cached
-        wav = pcm_to_wav(self._assemble(lang, keys, repeat))
+        wav = pcm_to_wav(assemble())
         with self._lock:
             self._rendered[cache_key] = wav
             while len(self._rendered) > self.cache_size:
                 self._rendered.popitem(last=False)
         return wav
 
-    def _assemble(self, lang: str, keys: list[str], repeat: int) -> bytes:
+    def _assemble(
+        self, lang: str, keys: list[str], repeat: int, *, with_chime: bool = True
+    ) -> bytes:
         bank = self._bank(lang)
         word_gap, pause = silence(WORD_GAP_MS), silence(PAUSE_MS)
         words: list[bytes] = []
@@ -304,7 +315,7 @@ class CallAudio:
                 words += [bank[key], word_gap]
             else:
                 log.warning("voice clip %s/%s missing: skipped", lang, key)
-        chime = self._chime_pcm()
+        chime = self._chime_pcm() if with_chime else b""
         parts = [chime]
         if any(key in bank for key in keys):
             parts.append(silence(CHIME_GAP_MS) if chime else b"")

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from display.guidance import guidance_texts
 from display.numbers import clip_texts
 from display.speech import FRAME_RATE, pcm_to_wav, read_pcm, rms
 from display.tts import engine, synthesise_with_command_line
@@ -59,6 +60,11 @@ class BuildReport:
     def ok(self) -> bool:
         """Tell whether every requested clip was made."""
         return not self.failed
+
+
+def bank_texts(lang: str) -> dict[str, str]:
+    """Every clip of a language's committed bank with its words: the calls' and the kiosk's."""
+    return clip_texts(lang) | guidance_texts(lang)
 
 
 def speech_problem(pcm: bytes, text: str, lang: str) -> str | None:
@@ -193,10 +199,12 @@ def build_bank(
 
     `only` names the clip keys (and/or "chime") to make; by default every clip except human
     recordings, and the chime. The manifest always lists every clip of the language.
-    `extra_texts` adds a center's own clips, such as its service names (`service_A`).
+    `extra_texts` adds a center's own clips, such as its service and department names
+    (`service_A`, `department_TP`). The kiosk's guidance phrases (display.guidance) are part
+    of every bank.
     """
     began = time.monotonic()
-    texts = clip_texts(lang) | (extra_texts or {})
+    texts = bank_texts(lang) | (extra_texts or {})
     unknown = sorted(set(only or ()) - set(texts) - {CHIME_KEY})
     if unknown:
         raise ValueError(f"unknown clip keys for {lang!r}: {', '.join(unknown)}")

@@ -81,3 +81,6 @@ def qr_code() -> ResponseReturnValue:
 def public_base_url() -> str:
     """Where visitors' phones reach this server: PUBLIC_URL, else the address the kiosk used."""
     return str(current_app.config.get("PUBLIC_URL") or request.host_url)
+
+
+from kiosk import help_audio  # noqa: E402,F401  (adds its view to bp)

@@ -2,8 +2,9 @@
 
 Each row makes its event happen through the API of a real app (a tmp SQLite file), with a
 listener connected on every namespace and room, and compares what each one heard with the row.
-Listeners: the hall display, a clerk's terminal, a kiosk, the rating tablets of counters 1 and
-2, the phone following A001 (the ticket the rows act on) and the phone following A002.
+Listeners: the hall display, a clerk's terminal, a supervisor's monitor, a kiosk, the rating
+tablets of counters 1 and 2, the phone following A001 (the ticket the rows act on) and the phone
+following A002.
 """
 
 from __future__ import annotations
@@ -16,17 +17,24 @@ import pytest
 
 import realtime
 from core.calling import call_next
+from core.center import load_center
 from core.counters import open_counter
 from core.domain_events import EventType, collect, configuration_changed
 from core.errors import Conflict
 from core.events import ticket_events
 from core.tickets import issue_ticket
 from core.transaction import immediate
+from db import connect
 from db.web import get_db, now
 from realtime import socketio
-from tests.conftest import sign_in
+from tests.conftest import SMALL_CENTER, sign_in
 
-SNAPSHOTS = {"/display": ["board"], "/counter": ["board"], "/kiosk": ["services"]}
+SNAPSHOTS = {
+    "/display": ["board"],
+    "/counter": ["board"],
+    "/counter supervisors": ["board"],
+    "/kiosk": ["services"],
+}
 QUIET: dict[str, list[str]] = {
     "/rating counter:1": [],
     "/rating counter:2": [],
@@ -42,7 +50,9 @@ def heard(own: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
 
 CALL = {"/display": ["called", "board"], "/track A001": ["called"]}
 PHONE = {"/track A001": ["ticket"]}
-COUNTER_STATE = {"/counter": ["counter", "board"]}
+COUNTER_STATE = {"/counter": ["counter", "board"], "/counter supervisors": ["counter", "board"]}
+MOVED = ["counter", "counter", "board"]
+GUIDE_CALLED = {**{listener: [] for listener in heard()}, "/counter supervisors": ["kiosk_help"]}
 
 # event type -> what each namespace (and room) receives, in order
 TABLE: dict[EventType, dict[str, list[str]]] = {
@@ -62,7 +72,7 @@ TABLE: dict[EventType, dict[str, list[str]]] = {
     EventType.COUNTER_RESUMED: heard(COUNTER_STATE),
     EventType.COUNTER_PAUSED: heard(COUNTER_STATE),
     EventType.COUNTER_CLOSED: heard(COUNTER_STATE),
-    EventType.CLERK_MOVED: heard({"/counter": ["counter", "counter", "board"]}),
+    EventType.CLERK_MOVED: heard({"/counter": MOVED, "/counter supervisors": MOVED}),
     EventType.CONFIGURATION_CHANGED: heard(
         {"/display": ["board", "configuration"], "/kiosk": ["services", "configuration"]}
     ),
@@ -70,6 +80,8 @@ TABLE: dict[EventType, dict[str, list[str]]] = {
         **{listener: [] for listener in heard()},
         "/kiosk": ["printer"],
     },
+    EventType.KIOSK_HELP_ASKED: GUIDE_CALLED,
+    EventType.KIOSK_HELP_ACKNOWLEDGED: GUIDE_CALLED,
 }
 
 
@@ -125,6 +137,11 @@ def _printer(center: Center) -> None:
     assert answer.status_code == 204
 
 
+def _call_a_guide(center: Center) -> None:
+    load_center(connect(center.app.config["DATABASE"]), SMALL_CENTER | {"kiosks": [{"id": "k1"}]})
+    assert center.clerk.post("/api/kiosks/k1/help").status_code == 202
+
+
 Step = Callable[[Center], object]
 OPEN: Step = lambda center: center.counter("open")  # noqa: E731
 CALLED: list[Step] = [OPEN, lambda center: center.counter("next")]
@@ -170,6 +187,11 @@ SCENES: dict[EventType, tuple[list[Step], Step]] = {
     ),
     EventType.CONFIGURATION_CHANGED: ([], _configuration),
     EventType.PRINTER_REPORTED: ([], _printer),
+    EventType.KIOSK_HELP_ASKED: ([], _call_a_guide),
+    EventType.KIOSK_HELP_ACKNOWLEDGED: (
+        [_call_a_guide],
+        lambda center: center.supervise("/api/kiosks/k1/help/acknowledge"),
+    ),
 }
 
 
@@ -185,6 +207,12 @@ class Listeners:
             "/display": (socketio.test_client(app, namespace="/display"), "/display"),
             "/counter": (
                 socketio.test_client(app, namespace="/counter", flask_test_client=center.clerk),
+                "/counter",
+            ),
+            "/counter supervisors": (
+                socketio.test_client(
+                    app, namespace="/counter", flask_test_client=center.supervisor
+                ),
                 "/counter",
             ),
             "/kiosk": (socketio.test_client(app, namespace="/kiosk"), "/kiosk"),

@@ -132,7 +132,11 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
         "estimated_wait_range_min": [0, 1],
         "counter": None,
         "called_at": None,
+        # nobody ahead at 08:00: called within the first five minutes, as printed
+        "promised_window": {"from": "08:00", "to": "08:05"},
+        "call_window": {"from": "08:00", "to": "08:05"},
     }
+    assert ticket["call_window"] == state["promised_window"]
     token = ticket["track_url"].removeprefix("/t/")
     assert f'data-ticket-url="/api/tickets/{token}"' in html
 

@@ -13,9 +13,8 @@ from click.testing import CliRunner
 
 from display import tts, voice_bank
 from display.commands import build_voice
-from display.numbers import clip_texts
 from display.speech import read_pcm, rms
-from display.voice_bank import build_bank, chime_pcm, speech_problem, trim_silence
+from display.voice_bank import bank_texts, build_bank, chime_pcm, speech_problem, trim_silence
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None,
@@ -72,7 +71,7 @@ def test_build_bank_makes_checked_clean_clips_with_pyttsx3(tmp_path: Path) -> No
 def test_the_manifest_lists_every_clip_with_its_text(tmp_path: Path) -> None:
     build_bank("en", tmp_path, only=["to_counter"])
     manifest = json.loads((tmp_path / "en" / "manifest.json").read_text("utf-8"))
-    assert set(manifest["clips"]) == set(clip_texts("en"))
+    assert set(manifest["clips"]) == set(bank_texts("en"))
     assert manifest["clips"]["to_counter"] == {
         "file": "to_counter.wav",
         "text": "please go to counter",
@@ -88,7 +87,7 @@ def test_a_whole_build_keeps_human_recordings_and_writes_the_chime(tmp_path: Pat
     (tmp_path / "vi" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     report = build_bank("vi", tmp_path)
     assert report.ok and report.kept == ("intro",)
-    assert set(report.built) == set(clip_texts("vi")) - {"intro"}
+    assert set(report.built) == set(bank_texts("vi")) - {"intro"}
     assert recording.read_bytes() == b"a human recording"
     clips = json.loads((tmp_path / "vi" / "manifest.json").read_text("utf-8"))["clips"]
     assert clips["intro"]["source"] == "recording"

@@ -6,6 +6,7 @@
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { openSocket } from "../../static/js/live.js";
 import { api, describe, FormError, showError, toast } from "./page.js";
+import { kioskHelp } from "./kiosk_help.js";
 
 const monitor = $("monitor");
 const urls = monitor.dataset;
@@ -277,7 +278,7 @@ function connect() {
   openSocket(urls.socketNamespace, {
     showLive: setLive,
     connected: refreshSoon, // whatever changed while the socket was down
-    on: { board: refreshSoon, counter: refreshSoon },
+    on: { board: refreshSoon, counter: refreshSoon, kiosk_help: kioskHelp },
   });
 }
 

@@ -4,37 +4,51 @@
 
    The page arrives with today's services; live.js keeps them current (the /kiosk socket, or
    GET /api/services every 30 s while it is down).
+   For everyone: each step's heading takes the focus (a screen reader says it); a visitor who
+   stops mid-way is asked before the kiosk resets (timeout.js); help.js reads the screen aloud
+   and calls a guide; access.js keeps large text and high contrast until the visitor leaves.
    Every word comes from the template (#strings), every URL from data-* attributes. */
 
 import { api } from "../../static/js/api.js";
 import { $, element, fill, readJson } from "../../static/js/dom.js";
+import { aidsOn, resetAids, toggleAid } from "./access.js";
 import { watchCamera } from "./camera.js";
 import { bookingScreen } from "./booking.js";
 import { listenForScans, readCard } from "./card.js";
+import { helpButton } from "./help.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
 import { listen } from "./live.js";
 import { departmentName, english, serviceName, strings, waitRange } from "./page.js";
+import { idleWarning } from "./timeout.js";
 
 const TAP_GUARD_MS = 450; // a double tap must not also press what appears under the finger
 const TICKET_GUARD_MS = 1500;
-const IDLE_MS = 60000; // a visitor who walked away mid-way: back to the start
-const TICKET_MS = 15000;
-const TICKET_PHOTO_MS = 30000; // no paper: leave time to photograph the QR code
-const ERROR_MS = 20000;
+const IDLE_MS = 60000; // a visitor who walked away mid-way is asked, then back to the start
+const TICKET_MS = 40000; // time to read the number, the wait and the QR code, slowly
+const TICKET_PHOTO_MS = 60000; // no paper: leave time to photograph the QR code
+const ERROR_MS = 30000;
+const AIDS_IDLE_MS = 90000; // the start screen left in large text or calling a guide: plain again
 const REQUEST_TIMEOUT_MS = 10000;
 const CARD_MS = 60000; // a card scanned before the service is chosen counts this long
 
 const root = $("kiosk");
 const data = root.dataset;
 let services = readJson("services");
+const idle = idleWarning(goHome);
+const guide = helpButton(data, () => ({
+  screen: state.screen,
+  department: state.department,
+  service: state.screen === "ticket" ? state.ticketService : state.service,
+  label: state.screen === "ticket" ? $("ticket-label").textContent : null,
+}));
 
 const state = { screen: "departments", department: null, service: null, paper: true };
 let busy = false;
 let settledAt = 0; // taps before this moment are the tail of the tap that changed the screen
 let ticketShownAt = 0;
 let settleTimer = null;
-let idleTimer = null;
 let countdownTimer = null;
+let countdownTotal = TICKET_MS;
 let printFailures = []; // this kiosk's latest tickets its print agent could not print
 let card = null; // the ID card scanned for the next ticket: {text, birthYear, elderly}
 let cardTimer = null;
@@ -86,13 +100,15 @@ function show(screen) {
   }
   root.dataset.current = screen;
   window.scrollTo(0, 0);
+  const heading = document.querySelector(`section[data-screen="${screen}"] h2[tabindex="-1"]`);
+  if (heading) heading.focus({ preventScroll: true }); // announced: the step changed
   armIdle();
 }
 
 function armIdle() {
-  clearTimeout(idleTimer);
-  const delay = { services: IDLE_MS, priority: IDLE_MS, error: ERROR_MS }[state.screen];
-  if (delay) idleTimer = setTimeout(goHome, delay);
+  const delays = { services: IDLE_MS, priority: IDLE_MS, booking: IDLE_MS, error: ERROR_MS };
+  if (aidsOn() || guide.shown()) delays.departments = AIDS_IDLE_MS;
+  idle.arm(delays[state.screen] || 0);
 }
 
 function setPaper(wanted) {
@@ -109,11 +125,18 @@ function showDepartments() {
   show("departments");
 }
 
-/* The next visitor's start screen, in the center's language: nobody inherits "English". */
+/* The next visitor's start screen, in the center's language and plain: nobody inherits
+   "English", large text or a guide's call. */
 function goHome() {
+  resetAids();
+  guide.forget();
+  leave();
+}
+
+function leave() {
   if (data.language !== data.centerLanguage || state.configurationChanged) {
     clearInterval(countdownTimer);
-    clearTimeout(idleTimer);
+    idle.clear();
     window.location.assign(data.homeUrl);
     return;
   }
@@ -131,6 +154,7 @@ function goBack() {
 
 function countdown(totalMs, then) {
   clearInterval(countdownTimer);
+  countdownTotal = totalMs;
   const ends = Date.now() + totalMs;
   const bar = $("countdown-bar");
   function tick() {
@@ -212,6 +236,7 @@ function showTicket(ticket, priorityName) {
   $("ticket-url").textContent = data.publicUrl.replace(/\/+$/, "") + ticket.track_url;
   let status = (ticket.print && ticket.print.status) || "skipped";
   state.ticketId = ticket.id;
+  state.ticketService = ticket.service;
   show("ticket");
   // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event,
   // which may even come before this answer (a printer that refuses at once).
@@ -309,6 +334,20 @@ const actions = {
   back: goBack,
   start: showDepartments,
   home: goHome,
+  // on the ticket, the countdown starts again; on the question before a reset, the tap itself
+  // (any tap re-arms the idle timer) was the answer
+  "more-time": () => {
+    if (state.screen === "ticket") countdown(countdownTotal, goHome);
+  },
+  help: () => guide.help().then(armIdle), // the notice shown: the start screen may now reset
+  "toggle-large-text": () => {
+    toggleAid("large-text");
+    armIdle();
+  },
+  "toggle-high-contrast": () => {
+    toggleAid("high-contrast");
+    armIdle();
+  },
 };
 
 /* A booking checked in at the kiosk, or a visitor whose booking expired taking a normal ticket. */
@@ -364,7 +403,7 @@ const live = listen(data.servicesUrl, data.kiosk || null, {
   // The admin changed names or layout: reload, but never under a visitor's finger.
   configuration() {
     state.configurationChanged = true;
-    if (state.screen === "departments") goHome();
+    if (state.screen === "departments") leave();
   },
   printer(status) {
     if (status.kiosk !== (data.kiosk || null)) return;
@@ -389,6 +428,7 @@ function tickClock() {
 }
 
 document.addEventListener("contextmenu", (event) => event.preventDefault());
+document.addEventListener("keydown", () => armIdle()); // a keyboard or a scanner is someone there
 listenForScans(scanned);
 if (data.camera) watchCamera($("camera"), scanned);
 render();
