@@ -178,6 +178,7 @@ def register_blueprints(app: Flask) -> None:
     import book
     import counter
     import display
+    import feedback
     import kiosk
     import track
     from i18n import init_i18n
@@ -190,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(track.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(book.bp)
+    app.register_blueprint(feedback.bp)
     app.add_url_rule("/", "home", _home)
 
 

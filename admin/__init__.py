@@ -55,6 +55,7 @@ SECTIONS = (
     Section("admin.monitor", lazy_pgettext("admin", "Live monitor"), SUPERVISORS),
     Section("admin.reports", lazy_pgettext("admin", "Reports"), SUPERVISORS),
     Section("admin.staffing", lazy_pgettext("admin", "Staffing advice"), SUPERVISORS),
+    Section("admin.feedback", lazy_pgettext("admin", "Suggestions and complaints"), SUPERVISORS),
     Section("admin.center", lazy_pgettext("admin", "Center"), ADMIN),
     Section("admin.departments", lazy_pgettext("admin", "Departments"), ADMIN),
     Section("admin.services", lazy_pgettext("admin", "Services and hours"), ADMIN),
@@ -120,4 +121,4 @@ def index() -> ResponseReturnValue:
     return redirect(url_for(first.endpoint))
 
 
-from admin import audit_page, monitor_page, pages, reports_page, staffing_page  # noqa: E402,F401  (they add their views to bp)
+from admin import audit_page, feedback_page, monitor_page, pages, reports_page, staffing_page  # noqa: E402,F401  (they add their views to bp)

@@ -138,10 +138,11 @@ def reply_to_feedback(
     now: datetime,
 ) -> Feedback:
     """Answer a feedback and set its status (in_progress, answered or closed), logged and
-    audited; `reply` None keeps the answer it has. An answer is what `answered` means, so that
-    status needs one. The same reply and status again change nothing and log nothing."""
+    audited; `reply` None (or blank) keeps the answer it has. An answer is what `answered`
+    means, so that status needs one. The same reply and status again change nothing and log
+    nothing."""
     wanted = reply_status(status)
-    text = reply_text(reply) if reply is not None else None
+    text = reply_text(reply) if reply and reply.strip() else None
     with immediate(db):
         found = find_feedback(db, code)
         new_reply = text if text is not None else found.reply

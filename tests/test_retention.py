@@ -71,7 +71,8 @@ def test_a_purge_blanks_the_personal_data_of_past_days_and_keeps_the_counts(
     ]
 
     kept = purge_personal_data(db, older_than_days=1, now=local("12:00") + timedelta(days=1))
-    assert kept == {"bookings": 0, "tickets": 0, "ratings": 0, "feedback": 0}  # yesterday is within 1 day
+    # Yesterday is within 1 day.
+    assert kept == {"bookings": 0, "tickets": 0, "ratings": 0, "feedback": 0}
 
     purged = purge_personal_data(db, older_than_days=0, now=local("12:00") + timedelta(days=1))
 
