@@ -64,7 +64,6 @@ class AdminFeedback(FeedbackSettings, AdminChange):
 
 
 @bp.post("/feedback")
-@ticket_limited
 @feedback_limited
 @documented(
     "Give a suggestion, complaint or praise (kiosk, phone): answers the code to follow it by",

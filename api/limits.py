@@ -70,15 +70,17 @@ def ticket_limited(view: View) -> View:
     return choose  # type: ignore[return-value]
 
 
-def feedback_rate_limit() -> str:
-    return str(current_app.config["FEEDBACK_RATE_LIMIT"]).strip()
+def feedback_rate_limits() -> str:
+    """The tickets' limit and QMS_FEEDBACK_RATE_LIMIT together ("30/minute;20/hour")."""
+    return f"{ticket_rate_limit()};{str(current_app.config['FEEDBACK_RATE_LIMIT']).strip()}"
 
 
 def feedback_limited(view: View) -> View:
-    """Limit the suggestion box by QMS_FEEDBACK_RATE_LIMIT per address, over the tickets' own
-    limit: a visitor writes once or twice, a script that fills the supervisors' list is
-    stopped. Like every limit, lifted by QMS_TICKET_RATE_LIMIT=off."""
-    limited = limiter.limit(feedback_rate_limit, exempt_when=by_token)(view)
+    """Limit the suggestion box per address by QMS_FEEDBACK_RATE_LIMIT as well as by the
+    tickets' limit (one decorator: stacked, Flask-Limiter would count each request twice): a
+    visitor writes once or twice, a script that would fill the supervisors' list is stopped.
+    Like every limit, lifted by QMS_TICKET_RATE_LIMIT=off."""
+    limited = limiter.limit(feedback_rate_limits, exempt_when=by_token)(view)
 
     @wraps(view)
     def choose(*args: Any, **kwargs: Any) -> Any:
