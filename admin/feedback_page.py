@@ -8,7 +8,7 @@ Admins also set here how many working days a complaint may wait before the monit
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import request
@@ -63,6 +63,9 @@ def feedback() -> dict[str, Any]:
         item["age"] = age_text(item["age_s"])
         item["created"] = local_time(item["created_at"], zone)
         item["replied"] = local_time(item["replied_at"], zone) if item["replied_at"] else None
+        item["due_day"] = (
+            date.fromisoformat(item["due"]).strftime("%d/%m/%Y") if item["due"] else None
+        )
         for event in item["ticket_history"] or []:
             event["time"] = local_time(event["at"], zone)
     return {
