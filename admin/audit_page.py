@@ -107,6 +107,7 @@ FIELDS = {
     "days_ahead": lazy_pgettext("admin", "days ahead"),
     "early_min": lazy_pgettext("admin", "check-in early (min)"),
     "grace_min": lazy_pgettext("admin", "check-in late (min)"),
+    "answer_days": lazy_pgettext("admin", "answer delay (working days)"),
 }
 # An item's key names the entry's target (its code, number or id): it is not a changed field.
 HIDDEN_FIELDS = {item.key for item in ALL_ITEMS if item.key} | {"signed_out"}
