@@ -30,7 +30,7 @@ ACTIONS = {
     "priority.categories": lazy_pgettext("admin", "Priority categories changed"),
     "holidays.update": lazy_pgettext("admin", "Holidays changed"),
     "appointments.update": lazy_pgettext("admin", "Booking window changed"),
-    "feedback.settings": lazy_pgettext("admin", "Suggestion box settings changed"),
+    "answer_delay.update": lazy_pgettext("admin", "Suggestion box settings changed"),
     "feedback.reply": lazy_pgettext("admin", "Feedback answered"),
     "feedback.status": lazy_pgettext("admin", "Feedback status changed"),
     "department.add": lazy_pgettext("admin", "Department added"),
@@ -70,6 +70,7 @@ KIND_NAMES = {
     "config": lazy_pgettext("admin", "Configuration"),
     "users": lazy_pgettext("admin", "Staff accounts"),
     "tickets": lazy_pgettext("admin", "Tickets"),
+    "feedback": lazy_pgettext("admin", "Suggestions and complaints"),
 }
 FIELDS = {
     "name": lazy_pgettext("admin", "name"),

@@ -165,6 +165,8 @@ def test_an_answer_sets_the_status_and_is_logged_and_audited(db: Database) -> No
         "before": {"status": "new", "reply": None},
         "after": {"status": "answered", "reply": answered.reply},
     }
+    assert [entry.kind for entry in list_entries(db, kind="feedback")] == ["feedback"]
+    assert list_entries(db, kind="config") == []  # an answer is no change of configuration
     assert [kind for kind, _payload in events(db)] == ["feedback", "feedback_replied"]
     assert events(db)[1][1] == {
         "code": given.code,

@@ -253,7 +253,7 @@ def put_feedback_settings(db: Database, feedback: FeedbackSettings) -> None:
 def update_feedback_settings(db: Database, change: Change, **values: Any) -> dict[str, Any]:
     """Set how many working days a complaint may wait before the monitor flags it."""
     feedback = checked(FeedbackSettings, values)
-    with audited(db, change, "feedback.settings", "feedback") as note:
+    with audited(db, change, "answer_delay.update", "feedback") as note:
         note.before = feedback_settings(db)
         put_feedback_settings(db, feedback)
         note.after = feedback.model_dump()
