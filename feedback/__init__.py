@@ -60,12 +60,13 @@ def page() -> ResponseReturnValue:
     else:
         token = ""
     services = [service for service in list_services(database) if service.enabled]
+    center = get_center(database)
     return render_template(
         "feedback/form.html",
-        center=get_center(database),
+        center=center,
         ticket=ticket,
         token=token,
-        home_url=_kiosk_home(kiosk),
+        home_url=_kiosk_home(kiosk, center.language),
         services=services,
         service_names={service.code: service for service in services},
         text_max=FEEDBACK_TEXT_MAX,
@@ -73,11 +74,18 @@ def page() -> ResponseReturnValue:
     )
 
 
-def _kiosk_home(kiosk: str | None) -> str | None:
-    """The kiosk's first screen, for a form opened from a kiosk; None for a phone."""
+def _kiosk_home(kiosk: str | None, language: str) -> str | None:
+    """The kiosk's first screen in the center's language (where a kiosk left alone returns),
+    for a form opened from a kiosk; None for a phone. Only the kiosk's own arguments are
+    carried: the way back is no redirect to anywhere."""
     if kiosk is None:
         return None
-    return url_for("kiosk.page", kiosk=kiosk) if ID.fullmatch(kiosk) else url_for("kiosk.page")
+    arguments = {"lang": language}
+    if ID.fullmatch(kiosk):
+        arguments["kiosk"] = kiosk
+    if request.args.get("camera") == "1":
+        arguments["camera"] = "1"
+    return url_for("kiosk.page", **arguments)
 
 
 @bp.get("/<code>")

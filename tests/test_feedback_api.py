@@ -188,6 +188,8 @@ def test_the_form_is_reached_from_the_kiosk_the_track_page_and_the_poster(client
 
     _html, kiosk = render(client, "/kiosk/?kiosk=k1")
     assert kiosk.first("a", href="/feedback/?kiosk=k1&lang=vi")
+    _html, kiosk = render(client, "/kiosk/?camera=1")
+    assert kiosk.first("a", href="/feedback/?kiosk=&lang=vi&camera=1")
     _html, track = render(client, f"/t/{token}")
     assert track.first("a", href=f"/feedback/?ticket={token}")
     poster_html, poster = render(client, "/feedback/poster")
@@ -208,8 +210,10 @@ def test_the_form_knows_the_ticket_and_the_kiosk_it_came_from(client: Any) -> No
     _html, page = render(client, "/feedback/?ticket=not-a-ticket-token")
     assert page.first("div", id="feedback")["data-token"] == ""  # still welcome, untied
     _html, page = render(client, "/feedback/?kiosk=k1")
-    assert page.first("a", id="back-to-kiosk")["href"] == "/kiosk/?kiosk=k1"
-    assert page.first("div", id="feedback")["data-home-url"] == "/kiosk/?kiosk=k1"
+    assert page.first("a", id="back-to-kiosk")["href"] == "/kiosk/?lang=vi&kiosk=k1"
+    assert page.first("div", id="feedback")["data-home-url"] == "/kiosk/?lang=vi&kiosk=k1"
+    _html, page = render(client, "/feedback/?kiosk=&camera=1&lang=en")
+    assert page.first("a", id="back-to-kiosk")["href"] == "/kiosk/?lang=vi&camera=1"
     loose = client.get("/feedback/abcd-2345")
     assert loose.status_code == 302 and loose.location.endswith("/feedback/ABCD2345")
     assert client.get("/feedback/not-a-code!").status_code == 404

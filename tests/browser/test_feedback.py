@@ -98,10 +98,12 @@ def test_a_complaint_from_the_phone_is_answered_and_the_answer_shows_without_the
 
 def test_the_kiosk_leads_to_the_form_and_back(server: str, new_context: Any) -> None:
     kiosk = open_kiosk(new_context, server)
+    shot(kiosk, "feedback-kiosk-start")
 
     kiosk.get_by_role("link", name="Góp ý, phản ánh").tap()
 
     expect(kiosk.locator("h1")).to_have_text("Góp ý, phản ánh")
     expect(kiosk.get_by_role("img", name="Mã QR của trang góp ý này")).to_be_visible()
+    shot(kiosk, "feedback-kiosk-form")
     kiosk.get_by_role("link", name="Quay lại lấy số").tap()
     expect(kiosk.locator(".department").first).to_be_visible()
