@@ -21,7 +21,7 @@ from qrcode.image.svg import SvgPathImage
 
 from core.center import get_center, list_services
 from core.errors import NotFound
-from core.feedback_records import spaced_code
+from core.feedback_records import CODE_NOISE, spaced_code
 from core.tickets import find_by_token
 from core.vocabulary import (
     BOOKING_CODE_ALPHABET,
@@ -43,7 +43,6 @@ bp = Blueprint(
 
 CODE = re.compile(f"[{BOOKING_CODE_ALPHABET}]{{{FEEDBACK_CODE_LENGTH}}}")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
-CODE_NOISE = re.compile(r"[\s-]")
 
 
 @bp.get("/")

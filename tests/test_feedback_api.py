@@ -230,7 +230,7 @@ def test_the_monitor_flags_a_complaint_past_its_working_days(client: Any, clock:
 
     html, page = render(client, "/admin/monitor?lang=en")
     assert "hidden" not in page.first("section", id="feedback-overdue")
-    assert f"#feedback-{code}" in html and "answer due by 2026-12-07" in html
+    assert f"#feedback-{code}" in html and "answer due by 07/12/2026" in html
     assert [item["code"] for item in client.get("/api/feedback?overdue=1").json] == [code]
     assert_no_inline_code(page)
 

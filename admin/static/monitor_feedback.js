@@ -16,7 +16,7 @@ function render(complaints) {
       const item = element("li");
       const link = element("a", null, complaint.code);
       link.href = box.dataset.pageUrl + "?status=" + complaint.status + "#feedback-" + complaint.code;
-      item.append(link, " · " + fill(strings.due, { day: complaint.due }));
+      item.append(link, " · " + fill(strings.due, { day: complaint.due.split("-").reverse().join("/") }));
       if (complaint.service) item.append(" · " + complaint.service);
       return item;
     })
