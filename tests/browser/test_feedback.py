@@ -107,3 +107,17 @@ def test_the_kiosk_leads_to_the_form_and_back(server: str, new_context: Any) -> 
     shot(kiosk, "feedback-kiosk-form")
     kiosk.get_by_role("link", name="Quay lại lấy số").tap()
     expect(kiosk.locator(".department").first).to_be_visible()
+
+
+def test_the_poster_prints_the_form_s_qr_code(server: str, new_context: Any) -> None:
+    page = new_context().new_page()
+    page.add_init_script(VIOLATIONS)
+    page.goto(server + "/")
+    page.get_by_role("link", name=re.compile("Hộp thư góp ý")).click()
+
+    expect(page.locator("h1")).to_have_text("Góp ý, phản ánh, kiến nghị")
+    page.wait_for_function("document.querySelector('.qr').naturalWidth > 0")
+    expect(page.locator(".url")).to_have_text(server + "/feedback/")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="In áp phích")).to_be_hidden()
+    assert page.evaluate("window.cspViolations") == []
