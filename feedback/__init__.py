@@ -12,6 +12,7 @@ code as a QR code to take away on a phone. The follow page reads the answer from
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 import qrcode
@@ -79,7 +80,7 @@ def _kiosk_home(kiosk: str | None, language: str) -> str | None:
     carried: the way back is no redirect to anywhere."""
     if kiosk is None:
         return None
-    arguments = {"lang": language}
+    arguments: dict[str, Any] = {"lang": language}
     if ID.fullmatch(kiosk):
         arguments["kiosk"] = kiosk
     if request.args.get("camera") == "1":
