@@ -15,7 +15,7 @@ from flask_babel import Babel
 from core.vocabulary import LANGUAGES
 
 COOKIE = "lang"
-SURFACES = ("kiosk", "counter", "display", "track", "templates", "admin", "book")
+SURFACES = ("kiosk", "counter", "display", "track", "templates", "admin", "book", "feedback")
 
 
 def init_i18n(app: Flask) -> None:

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "PORT": 8000,
     "PUBLIC_URL": "",  # e.g. "http://192.168.1.10:8000": makes the printed QR absolute
     "TICKET_RATE_LIMIT": "30/minute",
+    "FEEDBACK_RATE_LIMIT": "20/hour",  # feedback given per client address (a kiosk is one)
     "MESSAGE_QUEUE": None,  # "redis://127.0.0.1:6379/0" when several processes serve one center
     "DEFAULT_SERVICE_S": 300,  # service time assumed before a service has history
     "PRINT_TIMEOUT_S": 3.0,
@@ -219,6 +220,7 @@ def register_blueprints(app: Flask) -> None:
     import book
     import counter
     import display
+    import feedback
     import kiosk
     import track
     from i18n import init_i18n
@@ -231,6 +233,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(track.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(book.bp)
+    app.register_blueprint(feedback.bp)
     app.add_url_rule("/", "home", _home)
 
 

@@ -56,6 +56,7 @@ SECTIONS = (
     Section("admin.reports", lazy_pgettext("admin", "Reports"), SUPERVISORS),
     Section("admin.staffing", lazy_pgettext("admin", "Staffing advice"), SUPERVISORS),
     Section("admin.simulate", lazy_pgettext("admin", "What if"), SUPERVISORS),
+    Section("admin.feedback", lazy_pgettext("admin", "Suggestions and complaints"), SUPERVISORS),
     Section("admin.center", lazy_pgettext("admin", "Center"), ADMIN),
     Section("admin.departments", lazy_pgettext("admin", "Departments"), ADMIN),
     Section("admin.services", lazy_pgettext("admin", "Services and hours"), ADMIN),
@@ -123,6 +124,7 @@ def index() -> ResponseReturnValue:
 
 from admin import (  # noqa: E402,F401  (they add their views to bp)
     audit_page,
+    feedback_page,
     monitor_page,
     pages,
     reports_page,

@@ -30,6 +30,9 @@ ACTIONS = {
     "priority.categories": lazy_pgettext("admin", "Priority categories changed"),
     "holidays.update": lazy_pgettext("admin", "Holidays changed"),
     "appointments.update": lazy_pgettext("admin", "Booking window changed"),
+    "answer_delay.update": lazy_pgettext("admin", "Suggestion box settings changed"),
+    "feedback.reply": lazy_pgettext("admin", "Feedback answered"),
+    "feedback.status": lazy_pgettext("admin", "Feedback status changed"),
     "department.add": lazy_pgettext("admin", "Department added"),
     "department.update": lazy_pgettext("admin", "Department changed"),
     "department.remove": lazy_pgettext("admin", "Department removed"),
@@ -67,6 +70,7 @@ KIND_NAMES = {
     "config": lazy_pgettext("admin", "Configuration"),
     "users": lazy_pgettext("admin", "Staff accounts"),
     "tickets": lazy_pgettext("admin", "Tickets"),
+    "feedback": lazy_pgettext("admin", "Suggestions and complaints"),
 }
 FIELDS = {
     "name": lazy_pgettext("admin", "name"),
@@ -104,6 +108,7 @@ FIELDS = {
     "days_ahead": lazy_pgettext("admin", "days ahead"),
     "early_min": lazy_pgettext("admin", "check-in early (min)"),
     "grace_min": lazy_pgettext("admin", "check-in late (min)"),
+    "answer_days": lazy_pgettext("admin", "answer delay (working days)"),
 }
 # An item's key names the entry's target (its code, number or id): it is not a changed field.
 HIDDEN_FIELDS = {item.key for item in ALL_ITEMS if item.key} | {"signed_out"}

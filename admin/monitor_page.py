@@ -14,7 +14,8 @@ from flask_babel import get_locale
 
 from admin import bp, page
 from core.center import list_priority_categories, list_services
-from db.web import get_db
+from core.feedback_review import overdue_complaints
+from db.web import get_db, now
 
 
 @bp.get("/monitor")
@@ -31,4 +32,5 @@ def monitor() -> dict[str, Any]:
             row["code"]: (row["name_en"] if english and row["name_en"] else row["name"])
             for row in list_priority_categories(database)
         },
+        "overdue_complaints": overdue_complaints(database, now=now()),
     }

@@ -12,6 +12,7 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     appointments,
     counters,
     errors,
+    feedback,
     kiosk_help,
     kiosks,
     openapi,

@@ -194,7 +194,7 @@ def admin_list_users() -> ResponseReturnValue:
 @require(*SUPERVISORS)
 @documented(
     "The audit log merged with audited ticket events, newest first"
-    " (?from=&to= center days, kind=config|users|tickets, before=<cursor>, limit=)",
+    " (?from=&to= center days, kind=config|users|tickets|feedback, before=<cursor>, limit=)",
     access="supervisor",
     responses={
         200: "entries and the next page's cursor",

@@ -70,6 +70,25 @@ def ticket_limited(view: View) -> View:
     return choose  # type: ignore[return-value]
 
 
+def feedback_rate_limits() -> str:
+    """The tickets' limit and QMS_FEEDBACK_RATE_LIMIT together ("30/minute;20/hour")."""
+    return f"{ticket_rate_limit()};{str(current_app.config['FEEDBACK_RATE_LIMIT']).strip()}"
+
+
+def feedback_limited(view: View) -> View:
+    """Limit the suggestion box per address by QMS_FEEDBACK_RATE_LIMIT as well as by the
+    tickets' limit (one decorator: stacked, Flask-Limiter would count each request twice): a
+    visitor writes once or twice, a script that would fill the supervisors' list is stopped.
+    Like every limit, lifted by QMS_TICKET_RATE_LIMIT=off."""
+    limited = limiter.limit(feedback_rate_limits, exempt_when=by_token)(view)
+
+    @wraps(view)
+    def choose(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs) if ticket_limit_off() else limited(*args, **kwargs)
+
+    return choose  # type: ignore[return-value]
+
+
 def by_token() -> bool:
     """The request carries a valid integration token (a program the center knows by name)."""
     return request.headers.get("Authorization", "").startswith("Bearer ") and (

@@ -24,8 +24,9 @@ from sqlite_utils import Database
 from core.models import timestamp
 from core.rows import rows
 
-KINDS = ("config", "users", "tickets")
+KINDS = ("config", "users", "tickets", "feedback")
 USER_ACTIONS = "user.%"
+FEEDBACK_ACTIONS = "feedback.%"  # answers to the suggestion box, and changes of their status
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
@@ -51,9 +52,12 @@ class AuditEntry:
 
     @property
     def kind(self) -> str:
-        """config, users or tickets: the filter of the audit page this entry falls under."""
+        """config, users, tickets or feedback: the filter of the audit page this entry falls
+        under."""
         if self.source == "ticket":
             return "tickets"
+        if self.action.startswith("feedback."):
+            return "feedback"
         return "users" if self.action.startswith("user.") else "config"
 
     @property
@@ -143,13 +147,18 @@ def list_entries(
         bounds.append("(at, source, id) < (?, ?, ?)")
         params += _parse_cursor(before)
     branches, branch_params = [], []
-    if kind in (None, "config", "users"):
-        condition = {None: "1", "config": "action NOT LIKE ?", "users": "action LIKE ?"}[kind]
+    if kind in (None, "config", "users", "feedback"):
+        condition, wanted = {
+            None: ("1", []),
+            "config": ("action NOT LIKE ? AND action NOT LIKE ?", [USER_ACTIONS, FEEDBACK_ACTIONS]),
+            "users": ("action LIKE ?", [USER_ACTIONS]),
+            "feedback": ("action LIKE ?", [FEEDBACK_ACTIONS]),
+        }[kind]
         branches.append(
             "SELECT 'audit' AS source, id, at, actor, action, target, details, reason"
             f" FROM audit_log WHERE {condition}"
         )
-        branch_params += [] if kind is None else [USER_ACTIONS]
+        branch_params += wanted
     if kind in (None, "tickets"):
         branches.append(
             "SELECT 'ticket' AS source, e.id, e.at, e.clerk AS actor,"

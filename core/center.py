@@ -173,6 +173,8 @@ def load_center(
             settings.put_announcement(db, center.announcement)
         if center.appointments is not None:
             settings.put_appointments(db, center.appointments)
+        if center.feedback is not None:
+            settings.put_feedback_settings(db, center.feedback)
         if center.holidays is not None:  # left out: the holidays kept in the admin pages stay
             settings.put_holidays(db, center.holidays)
         db.execute("DELETE FROM counter_services")  # before services go: rows point at them

@@ -137,6 +137,7 @@ def current_center_file(db: Database) -> CenterFile:
         # Left as they are when never set, so that loading the export writes no new setting.
         announcement=settings.read_announcement(db) if get_setting(db, "announcement") else None,
         appointments=settings.read_appointments(db) if get_setting(db, "appointments") else None,
+        feedback=settings.read_feedback_settings(db) if get_setting(db, "feedback") else None,
         holidays=[Holiday.model_validate(holiday) for holiday in list_holidays(db)],
         departments=catalogue.read_departments(db),
         services=catalogue.list_services(db),

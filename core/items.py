@@ -42,9 +42,11 @@ from core.fields import (
 )
 from core.identity import DEFAULT_ELDERLY_AGE, ELDERLY_AGE_RANGE
 from core.vocabulary import (
+    ANSWER_DAYS_MAX,
     CATEGORIES_MAX,
     COUNTER_MAX,
     DAYS_AHEAD_MAX,
+    DEFAULT_ANSWER_DAYS,
     DEFAULT_DAYS_AHEAD,
     DEFAULT_EARLY_MIN,
     DEFAULT_GRACE_MIN,
@@ -328,6 +330,16 @@ class Appointments(Item):
     )
 
 
+class FeedbackSettings(Item):
+    """The suggestion box: how long a complaint may wait for its answer."""
+
+    answer_days: Annotated[int, whole(1, ANSWER_DAYS_MAX)] = Field(
+        DEFAULT_ANSWER_DAYS,
+        description="Working days a complaint may wait for its answer; then the live monitor"
+        " flags it.",
+    )
+
+
 class Holiday(Item):
     key: ClassVar[str | None] = "date"
     noun: ClassVar[str] = "holiday"
@@ -353,6 +365,7 @@ class CenterFile(Item):
     priority: Priority = Field(default_factory=lambda: Priority.model_validate({}))
     announcement: Announcement | None = None
     appointments: Appointments | None = None  # left out: the booking window stays as it is
+    feedback: FeedbackSettings | None = None  # left out: the answer delay stays as it is
     holidays: list[Holiday] | None = None  # left out: the holidays kept in the admin pages stay
     departments: Annotated[list[Department], Field(min_length=1, max_length=ITEMS_MAX)]
     services: Annotated[list[Service], Field(min_length=1, max_length=ITEMS_MAX)]
@@ -382,6 +395,7 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     Announcement,
     AppointmentSettings,
     Appointments,
+    FeedbackSettings,
     Holiday,
     StaffAccount,
 )

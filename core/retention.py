@@ -2,10 +2,11 @@
 while the counts stay (design.md section 9).
 
 Personal data here: a booking's name and phone and the keyed hash of the visitor's ID number;
-the keyed hash a ticket keeps of a scanned ID card; a rating's comment. A purge blanks those on
-the rows of center days older than the period and keeps every row, so reports still count the
-bookings, tickets and ratings of those days. A booking still waiting for its visitor is never
-purged.
+the keyed hash a ticket keeps of a scanned ID card; a rating's comment; how to reach the visitor
+who gave a feedback. A purge blanks those on the rows of center days older than the period and
+keeps every row, so reports still count the bookings, tickets, ratings and feedback of those
+days. A booking still waiting for its visitor is never purged, nor the contact of a feedback
+still waiting for its answer (new or in progress): the answer may need it.
 """
 
 from __future__ import annotations
@@ -43,4 +44,9 @@ def purge_personal_data(db: Database, *, older_than_days: int, now: datetime) ->
         ratings = db.execute(
             "UPDATE ratings SET comment = NULL WHERE day < ? AND comment IS NOT NULL", [before]
         ).rowcount
-    return {"bookings": bookings, "tickets": tickets, "ratings": ratings}
+        feedback = db.execute(
+            "UPDATE feedback SET contact = NULL WHERE day < ? AND contact IS NOT NULL"
+            " AND status IN ('answered', 'closed')",
+            [before],
+        ).rowcount
+    return {"bookings": bookings, "tickets": tickets, "ratings": ratings, "feedback": feedback}

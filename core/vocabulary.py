@@ -57,6 +57,17 @@ VISITOR_NAME_MAX = 100
 BOOKING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BOOKING_CODE_LENGTH = 6
 
+# Citizen feedback (design.md section 9): the suggestion box and its answers.
+FEEDBACK_KINDS = ("suggestion", "complaint", "praise")
+FEEDBACK_TEXT_MAX = 2000
+FEEDBACK_CONTACT_MAX = 200
+FEEDBACK_REPLY_MAX = 2000
+# A feedback's code, in the booking codes' letters: 32**8 (about 10**12) codes, so guessing one
+# at the public doors' rate is hopeless; typed in two groups of four ("ABCD-EFGH").
+FEEDBACK_CODE_LENGTH = 8
+DEFAULT_ANSWER_DAYS = 5  # working days a complaint may wait for its answer
+ANSWER_DAYS_MAX = 60
+
 
 def html_pattern(rule: re.Pattern[str]) -> str:
     """The same rule for a form's `pattern` attribute: unanchored, with '-' escaped, as

@@ -384,3 +384,51 @@ def m015_promise(db: Database) -> None:
             PRIMARY KEY (day, service, hour)
         )"""
     )
+
+
+FEEDBACK = (
+    # The suggestion box: what a visitor wrote, how to reach them (optional, personal data,
+    # blanked by the purge), the ticket it is about (and so its service, counter and clerk), and
+    # the supervisors' answer. The code is what the visitor follows the answer with.
+    """CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('suggestion', 'complaint', 'praise')),
+        text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 2000),
+        contact TEXT CHECK (contact IS NULL OR length(contact) BETWEEN 1 AND 200),
+        ticket INTEGER REFERENCES tickets(id),
+        service TEXT REFERENCES services(code),
+        counter INTEGER,
+        clerk TEXT,
+        day TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new'
+            CHECK (status IN ('new', 'in_progress', 'answered', 'closed')),
+        reply TEXT CHECK (reply IS NULL OR length(reply) BETWEEN 1 AND 2000),
+        replied_at TEXT,
+        replied_by TEXT,
+        changed_at TEXT
+    )""",
+    "CREATE INDEX feedback_by_status ON feedback(status, created_at)",
+    "CREATE INDEX feedback_contacts ON feedback(day) WHERE contact IS NOT NULL",
+    # Every change of a feedback, as a plain record (type, at, ticket, counter, service,
+    # payload) for the province view; never the text, the contact or the reply.
+    """CREATE TABLE feedback_events (
+        id INTEGER PRIMARY KEY,
+        feedback INTEGER NOT NULL REFERENCES feedback(id),
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        ticket INTEGER REFERENCES tickets(id),
+        counter INTEGER,
+        service TEXT,
+        payload TEXT
+    )""",
+    "CREATE INDEX feedback_events_feedback ON feedback_events(feedback)",
+)
+
+
+@migrations(name="m011_feedback")
+def m011_feedback(db: Database) -> None:
+    """Keep the visitors' suggestions, complaints and praise, their answers and their history."""
+    for statement in FEEDBACK:
+        db.execute(statement)

@@ -30,8 +30,8 @@ DAY_S = 24 * 60 * 60
 )
 @with_appcontext
 def purge(days: int) -> None:
-    """Blank the personal data (bookings' names and phones, ID hashes, rating comments) of
-    days older than DAYS; the counts stay."""
+    """Blank the personal data (bookings' names and phones, ID hashes, rating comments,
+    feedback contacts) of days older than DAYS; the counts stay."""
     database = connect(current_app.config["DATABASE"])
     try:
         migrate(database)

@@ -21,6 +21,7 @@ PAGES = (
     "reports",
     "staffing",
     "simulate",
+    "feedback",
     "center",
     "departments",
     "services",
@@ -69,7 +70,9 @@ def test_an_admin_lands_on_the_live_monitor_with_every_section(admin_client: Any
     assert 'value="Trung tâm thử"' in html
 
 
-def test_a_supervisor_sees_the_monitor_reports_staffing_and_the_audit_log_only(client: Any) -> None:
+def test_a_supervisor_sees_the_monitor_reports_staffing_feedback_and_the_audit_log_only(
+    client: Any,
+) -> None:
     sign_in(client, "chi")
 
     assert client.get("/admin/").location.endswith("/admin/monitor")
@@ -81,9 +84,10 @@ def test_a_supervisor_sees_the_monitor_reports_staffing_and_the_audit_log_only(c
         "/admin/reports",
         "/admin/staffing",
         "/admin/simulate",
+        "/admin/feedback",
         "/admin/audit",
     ]
-    for allowed in ("audit", "monitor", "reports", "staffing", "simulate"):
+    for allowed in ("audit", "monitor", "reports", "staffing", "simulate", "feedback"):
         assert client.get(f"/admin/{allowed}").status_code == 200
 
 

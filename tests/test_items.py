@@ -39,6 +39,7 @@ EVERY_KEY: dict[str, Any] = {
     },
     "announcement": {"language": "vi", "repeat": 1, "template": ["intro", "{label}"]},
     "appointments": {"days_ahead": 7, "early_min": 20, "grace_min": 10},
+    "feedback": {"answer_days": 8},
     "holidays": [{"date": "2026-09-02", "name": "Quốc khánh"}],
     "departments": [
         {"code": "TP", "name": "Sở Tư pháp", "name_en": "Justice"},
@@ -176,6 +177,7 @@ CHANGES = [
     ("PUT", "/api/admin/announcement", {"language": "en", "repeat": 3}, "announcement"),
     ("PUT", "/api/admin/holidays", {"holidays": [{"date": "2026-04-30"}]}, "holidays"),
     ("PUT", "/api/admin/appointments", {"days_ahead": 21, "grace_min": 5}, "appointments"),
+    ("PUT", "/api/admin/feedback", {"answer_days": 9}, "feedback"),
     (
         "PUT",
         "/api/admin/services/A",

@@ -71,11 +71,12 @@ def test_a_purge_blanks_the_personal_data_of_past_days_and_keeps_the_counts(
     ]
 
     kept = purge_personal_data(db, older_than_days=1, now=local("12:00") + timedelta(days=1))
-    assert kept == {"bookings": 0, "tickets": 0, "ratings": 0}  # yesterday is within 1 day
+    # Yesterday is within 1 day.
+    assert kept == {"bookings": 0, "tickets": 0, "ratings": 0, "feedback": 0}
 
     purged = purge_personal_data(db, older_than_days=0, now=local("12:00") + timedelta(days=1))
 
-    assert purged == {"bookings": 1, "tickets": 1, "ratings": 1}
+    assert purged == {"bookings": 1, "tickets": 1, "ratings": 1, "feedback": 0}
     # Only the booking still waiting for its visitor keeps its name and phone.
     assert personal(db) == [(NAME, PHONE, id_hash("079123456789", KEY))]
     assert db.execute("SELECT name FROM appointments WHERE phone = ''").fetchone()[0] == (
@@ -89,6 +90,7 @@ def test_a_purge_blanks_the_personal_data_of_past_days_and_keeps_the_counts(
         "bookings": 0,
         "tickets": 0,
         "ratings": 0,
+        "feedback": 0,
     }
 
 

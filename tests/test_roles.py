@@ -34,6 +34,10 @@ PUBLIC = {
     "api.show_appointment",
     "api.cancel_appointment",
     "api.check_in_appointment",
+    "api.check_in_by_card",
+    "api.call_a_guide",
+    "api.create_feedback",
+    "api.show_feedback",
 }
 SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i"}  # public, and 401 is their answer to strangers
 SUPERVISORS = {
@@ -43,6 +47,14 @@ SUPERVISORS = {
     "api.report_summary",
     "api.report_summary_csv",
     "api.staffing_advice_report",
+    "api.all_feedback",
+    "api.reply_feedback",
+    "api.report_summary_xlsx",
+    "api.report_hours",
+    "api.report_clerks",
+    "api.report_priority",
+    "api.simulate_day",
+    "api.acknowledge_a_call",
 }
 # What a stranger's device brings to join each public namespace; any other namespace refuses him.
 PUBLIC_NAMESPACES = {

@@ -20,6 +20,7 @@ from core.items import (
     Appointments,
     Center,
     CenterSettings,
+    FeedbackSettings,
     Holiday,
     PriorityCategory,
     PriorityPolicy,
@@ -234,3 +235,26 @@ def update_appointments(db: Database, change: Change, **values: Any) -> dict[str
         put_appointments(db, appointments)
         note.after = appointments.model_dump()
     return appointment_settings(db)
+
+
+def feedback_settings(db: Database) -> dict[str, Any]:
+    """The suggestion box: working days a complaint may wait for its answer."""
+    return read_feedback_settings(db).model_dump()
+
+
+def read_feedback_settings(db: Database) -> FeedbackSettings:
+    return FeedbackSettings.model_validate(get_setting(db, "feedback", {}))
+
+
+def put_feedback_settings(db: Database, feedback: FeedbackSettings) -> None:
+    _put(db, "json:feedback", json.dumps(feedback.model_dump()))
+
+
+def update_feedback_settings(db: Database, change: Change, **values: Any) -> dict[str, Any]:
+    """Set how many working days a complaint may wait before the monitor flags it."""
+    feedback = checked(FeedbackSettings, values)
+    with audited(db, change, "answer_delay.update", "feedback") as note:
+        note.before = feedback_settings(db)
+        put_feedback_settings(db, feedback)
+        note.after = feedback.model_dump()
+    return feedback_settings(db)

@@ -116,7 +116,13 @@ def test_a_supervisor_sees_only_the_monitor_and_the_audit_log(
 
     expect(supervisor.locator(".page-head h1")).to_have_text("Giám sát trực tiếp")
     expect(supervisor.locator(".sidebar li a")).to_have_text(
-        ["Giám sát trực tiếp", "Báo cáo", "Đề xuất bố trí quầy", "Nhật ký hoạt động"]
+        [
+            "Giám sát trực tiếp",
+            "Báo cáo",
+            "Đề xuất bố trí quầy",
+            "Góp ý, phản ánh",
+            "Nhật ký hoạt động",
+        ]
     )
     supervisor.goto(server + "/admin/services")
     expect(supervisor.locator(".notice")).to_contain_text("dành cho quản trị viên")

@@ -1,0 +1,2 @@
+/* The poster's print button (the page holds no inline script). */
+document.getElementById("print").addEventListener("click", () => window.print());
