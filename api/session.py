@@ -1,8 +1,9 @@
 """Signing staff in and out.
 
-A session lasts one shift (`SESSION_HOURS`, 12 by default) from the moment of signing in, however
-busy it is; a password reset or a disabled account ends it at the next request (api/auth.py), and
-its open sockets at once (`close_ended_sockets`), so a counter screen left open hears no more.
+A session is kept on the server (core/sessions.py) and lasts one shift (`SESSION_HOURS`, 12 by
+default) from the moment of signing in, however busy it is. Signing out, a password reset or a
+switched-off account ends it at once for every copy of its cookie, and closes its open sockets
+(`close_ended_sockets`), so a counter screen left open hears no more.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from flask import current_app, jsonify, session
 from flask.typing import ResponseReturnValue
 
 from api import bp
-from api.auth import SIGNED_IN_AT, STAFF, current_user, require
+from api.auth import SESSION_KEY, STAFF, current_user, require
 from api.errors import error
 from api.limits import LOGIN_LIMIT, limiter, login_throttle
 from api.schemas import Login
 from api.validation import documented, parse
+from core.sessions import end_session, start_session
 from core.users import authenticate
 from db.web import get_db, now
 from realtime import COUNTER, KIOSK, socketio
@@ -45,14 +47,10 @@ def sign_in() -> ResponseReturnValue:
         throttle.failed(login.username, moment)
         return error(401, "unauthorized", "Wrong username or password.")
     throttle.succeeded(login.username)
+    key = start_session(get_db(), user, now=moment)
     session.clear()
     session.permanent = True  # the cookie outlives a browser restart, not the shift
-    session.update(
-        username=user.username,
-        version=user.session_version,
-        csrf=secrets.token_urlsafe(24),
-        **{SIGNED_IN_AT: int(moment.timestamp())},
-    )
+    session.update({SESSION_KEY: key, "csrf": secrets.token_urlsafe(24)})
     return jsonify(user={"username": user.username, "role": user.role}, csrf_token=session["csrf"])
 
 
@@ -83,7 +81,11 @@ def who_am_i() -> ResponseReturnValue:
 @require(*STAFF)
 @documented("Sign out", responses={204: "signed out"}, access="staff")
 def sign_out() -> ResponseReturnValue:
+    key = session.get(SESSION_KEY)
     session.clear()
+    if key:  # a bearer token has no session to end
+        end_session(get_db(), str(key), now=now())
+        close_ended_sockets()
     return "", 204
 
 

@@ -337,3 +337,29 @@ def m007_service_guides(db: Database) -> None:
 def m008_appointments_by_ticket(db: Database) -> None:
     """Find a ticket's booking at once: staff screens show the slot of every booked ticket."""
     db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")
+
+
+SESSIONS = (
+    # A staff session, kept here so that signing out, a password reset or a switched-off account
+    # ends it at once, whatever copy of its cookie is left. The cookie holds the session's random
+    # key; only its SHA-256 is stored, so a stolen database opens no counter.
+    """CREATE TABLE sessions (
+        key_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        -- the account's session_version at sign-in: a password set by any path (the command
+        -- line too) moves it, which ends the session even before its row is marked
+        user_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        ended_at TEXT,
+        ended_why TEXT CHECK (ended_why IN ('signed_out', 'password', 'disabled', 'expired'))
+    )""",
+    "CREATE INDEX sessions_open_by_user ON sessions(username) WHERE ended_at IS NULL",
+)
+
+
+@migrations(name="m012_sessions")
+def m012_sessions(db: Database) -> None:
+    """Keep staff sessions on the server, so that ending one ends every copy of its cookie."""
+    for statement in SESSIONS:
+        db.execute(statement)

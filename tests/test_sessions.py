@@ -209,3 +209,83 @@ def test_a_strange_authorization_header_is_refused_not_a_crash(client: Any) -> N
     for header in ("Bearer é", "Bearer ", "Bearer " + "x" * 5000, "Basic YTpi"):
         answer = client.get("/api/counters/1", headers={"Authorization": header})
         assert answer.status_code == 401, header
+
+
+# ---- sessions kept on the server ---------------------------------------------------------------
+
+
+def copy_cookie(source: Any, target: Any) -> None:
+    cookie = source.get_cookie("session")
+    assert cookie is not None
+    target.set_cookie("session", cookie.value)
+
+
+def test_signing_out_ends_every_copy_of_the_cookie(app: Any) -> None:
+    """Was: a cookie copied off a counter PC kept working after the clerk signed out."""
+    counter_pc, copy = app.test_client(), app.test_client()
+    headers = sign_in(counter_pc, "an")
+    copy_cookie(counter_pc, copy)
+    assert copy.post("/api/counters/1/open", headers=headers).status_code == 200
+    assert counter_pc.delete("/api/session", headers=headers).status_code == 204
+    assert copy.get("/api/counters/1").status_code == 401
+    assert copy.post("/api/counters/1/close", headers=headers).status_code == 401
+
+
+def test_the_cookie_names_nobody_and_the_database_keeps_only_a_hash_of_its_key(
+    client: Any, database_path: Any
+) -> None:
+    from flask.sessions import SecureCookieSessionInterface
+
+    sign_in(client, "an")
+    cookie = client.get_cookie("session").value
+    serializer = SecureCookieSessionInterface().get_signing_serializer(client.application)
+    assert serializer is not None
+    content = serializer.loads(cookie)
+    assert set(content) == {"key", "csrf", "_permanent"}
+    database = connect(database_path)
+    stored = [row[0] for row in database.execute("SELECT key_hash FROM sessions")]
+    database.conn.close()
+    assert len(stored) == 1 and content["key"] not in stored[0] and len(stored[0]) == 64
+
+
+def test_resetting_a_password_or_switching_an_account_off_ends_its_sessions_in_the_record(
+    app: Any, admin: dict[str, str], clock: Any, database_path: Any
+) -> None:
+    from core.sessions import open_sessions
+
+    admin_client = app.test_client()
+    admin_headers = sign_in(admin_client, "root")
+    for _ in range(2):
+        sign_in(app.test_client(), "an")
+        sign_in(app.test_client(), "binh")
+    database = connect(database_path)
+    assert (open_sessions(database, "an"), open_sessions(database, "binh")) == (2, 2)
+
+    answer = admin_client.post(
+        "/api/admin/users/an/password", json={"password": "fresh-pass-77"}, headers=admin_headers
+    )
+    assert answer.status_code == 200, answer.json
+    answer = admin_client.put(
+        "/api/admin/users/binh/active", json={"active": False}, headers=admin_headers
+    )
+    assert answer.status_code == 200, answer.json
+    endings = dict(
+        database.execute(
+            "SELECT username, group_concat(DISTINCT ended_why) FROM sessions"
+            " WHERE username IN ('an', 'binh') GROUP BY username"
+        ).fetchall()
+    )
+    assert (open_sessions(database, "an"), open_sessions(database, "binh")) == (0, 0)
+    assert endings == {"an": "password", "binh": "disabled"}
+    database.conn.close()
+
+
+def test_a_session_past_its_shift_is_recorded_as_expired(
+    client: Any, clock: Any, database_path: Any
+) -> None:
+    sign_in(client, "an")
+    clock.advance(hours=12)
+    assert client.get("/api/counters/1").status_code == 401
+    database = connect(database_path)
+    assert database.execute("SELECT ended_why FROM sessions").fetchall() == [("expired",)]
+    database.conn.close()
