@@ -13,13 +13,16 @@ workers at once; so the workers keep here, under a prefix of their center's own:
   (SQLite gives each call its `seq`; the pushes of two workers could otherwise cross in Redis);
 - one lock around each snapshot push (`snapshot_turn`), so a snapshot read earlier is never
   published after one read later (the last change is what the screens keep);
-- the sign-in lockouts (api/limits.py); the rate limits use Flask-Limiter's own Redis storage.
+- the sign-in lockouts (api/limits.py); the rate limits use Flask-Limiter's own Redis storage;
+- the word that a session, account or token ended (`OneOrderRedisManager.recheck`), so every
+  worker closes the sockets it holds for it at once (Socket.IO lists no other worker's sockets).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -66,7 +69,29 @@ class OneOrderRedisManager(socketio.RedisManager):  # type: ignore[misc]
     """
 
     FROM_THE_QUEUE = "queue"
+    RECHECK = "qms_recheck_sockets"  # our own message: not one of python-socketio's methods
     _listening = False
+    on_recheck: Callable[[str | None], None] | None = None  # set by api/session.py
+
+    def recheck(self, revoked_token: str | None = None) -> None:
+        """Ask every worker (this one too, through Redis) to close the sockets whose
+        credentials ended; `revoked_token` names a revoked integration token."""
+        self._publish({"method": self.RECHECK, "token": revoked_token})
+
+    def _listen(self) -> Iterator[Any]:
+        for message in super()._listen():
+            if isinstance(message, bytes) and self.RECHECK.encode() in message[:60]:
+                self._rechecked(message)
+            else:
+                yield message
+
+    def _rechecked(self, message: bytes) -> None:
+        try:
+            token = json.loads(message).get("token")
+            if self.on_recheck is not None:
+                self.on_recheck(token if isinstance(token, str) else None)
+        except Exception:  # noqa: BLE001  (the listener must live on)
+            log.exception("closing the sockets of an ended session failed")
 
     def _wait_for_the_listener(self) -> None:
         """Once, as the worker starts: wait (2 s at most) for its listener to subscribe, or the

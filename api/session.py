@@ -9,8 +9,9 @@ switched-off account ends it at once for every copy of its cookie, and closes it
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import current_app, jsonify, session
+from flask import Flask, current_app, jsonify, session
 from flask.typing import ResponseReturnValue
 
 from api import bp
@@ -23,6 +24,7 @@ from core.sessions import end_session, start_session
 from core.users import authenticate
 from db.web import get_db, now
 from realtime import COUNTER, KIOSK, socketio
+from shared import OneOrderRedisManager
 
 
 @bp.post("/session")
@@ -90,14 +92,26 @@ def sign_out() -> ResponseReturnValue:
 
 
 def close_ended_sockets(revoked_token: str | None = None) -> None:
-    """Close the staff sockets whose credentials no longer pass; call it after the commit.
+    """Close the staff sockets whose credentials no longer pass, on every worker; call it after
+    the commit.
 
-    Each /counter socket's cookie or bearer token is checked again as at its connection (the
-    account switched off or its password reset, the token revoked); a revoked `kiosk-ID` token
-    also closes that kiosk's print agents. The sockets of this process only: Socket.IO lists no
-    other worker's.
+    With several workers, Socket.IO lists only this process's sockets: the word goes through
+    the message queue's Redis, and each worker (this one too) closes its own (shared.py).
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    manager = socketio.server.manager
+    if isinstance(manager, OneOrderRedisManager):
+        manager.recheck(revoked_token)
+    else:
+        close_local_sockets(current_app._get_current_object(), revoked_token)  # type: ignore[attr-defined]
+
+
+def close_local_sockets(app: Flask, revoked_token: str | None = None) -> None:
+    """Close this process's staff sockets whose credentials no longer pass.
+
+    Each /counter socket's cookie or bearer token is checked again as at its connection (signed
+    out, the account switched off or its password reset, the token revoked); a revoked
+    `kiosk-ID` token also closes that kiosk's print agents.
+    """
     server = socketio.server
     for sid, _ in list(server.manager.get_participants(COUNTER, None)):
         environ = server.get_environ(sid, COUNTER)
@@ -111,3 +125,11 @@ def close_ended_sockets(revoked_token: str | None = None) -> None:
         room = f"agent:{revoked_token.removeprefix('kiosk-')}"
         for sid, _ in list(server.manager.get_participants(KIOSK, room)):
             server.disconnect(sid, namespace=KIOSK)
+
+
+@bp.record_once
+def _close_on_word_from_other_workers(state: Any) -> None:
+    manager = socketio.server.manager if socketio.server is not None else None
+    if isinstance(manager, OneOrderRedisManager):
+        app: Flask = state.app
+        manager.on_recheck = lambda token: close_local_sockets(app, token)

@@ -260,6 +260,24 @@ def test_a_password_reset_closes_the_accounts_counter_sockets(
     assert not an.is_connected("/counter")
 
 
+def test_signing_out_closes_the_sockets_of_that_session_and_of_its_copies(app: Any) -> None:
+    """Was: a counter screen, or a copy of its cookie elsewhere, kept hearing after sign-out."""
+    from realtime import socketio
+
+    screen, copy = app.test_client(), app.test_client()
+    headers = sign_in(screen, "an")
+    copy.set_cookie("session", screen.get_cookie("session").value)
+    sockets = [
+        socketio.test_client(app, namespace="/counter", flask_test_client=device)
+        for device in (screen, copy)
+    ]
+    colleague = counter_socket(app, "an")  # the same clerk, signed in on another PC
+    assert all(socket.is_connected("/counter") for socket in sockets)
+    assert screen.delete("/api/session", headers=headers).status_code == 204
+    assert not any(socket.is_connected("/counter") for socket in sockets)
+    assert colleague.is_connected("/counter")
+
+
 def test_switching_an_account_on_closes_nothing(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:

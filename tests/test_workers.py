@@ -159,7 +159,12 @@ class Display:
     handler on a thread of its own, which would blur the order a screen receives)."""
 
     def __init__(
-        self, served: Served, namespace: str = "/display", auth: Any = None, query: str = ""
+        self,
+        served: Served,
+        namespace: str = "/display",
+        auth: Any = None,
+        query: str = "",
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.namespace = namespace
         self.seqs: list[int] = []
@@ -167,9 +172,10 @@ class Display:
         self.jobs: list[dict] = []
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
+        self.disconnected = threading.Event()  # the server closed the namespace (or the socket)
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         url += f"&{query}" if query else ""
-        self.socket = simple_websocket.Client.connect(url)
+        self.socket = simple_websocket.Client.connect(url, headers=headers)
         OPEN.append(self)
         opening = f"40{namespace}," + (json.dumps(auth) if auth is not None else "")
         self.socket.send(opening)
@@ -185,6 +191,7 @@ class Display:
             while True:
                 packet = self.socket.receive()
                 if packet is None:
+                    self.disconnected.set()
                     return
                 if isinstance(packet, bytes):  # a binary event's attachment (a print job's data)
                     continue
@@ -194,6 +201,8 @@ class Display:
                     self.socket.send("3")
                 elif packet.startswith(f"40{self.namespace},"):
                     self.connected.set()
+                elif packet.startswith(f"41{self.namespace},"):
+                    self.disconnected.set()
                 elif packet.startswith(events):
                     name, payload = json.loads(packet[len(events) :])[:2]
                     if name == "called":
@@ -371,6 +380,30 @@ def test_a_lockout_made_through_one_worker_holds_on_the_other(
     status, answer = second.sign_in("lan")
 
     assert status == 429 and answer["error"] == "too_many_failures"
+
+
+def test_signing_out_through_one_worker_closes_the_sessions_sockets_on_the_other(
+    two_workers: tuple[Served, str, Path],
+) -> None:
+    served, _, _ = two_workers
+    clients = one_per_worker(served)
+    status, _answer = clients[min(clients)].sign_in("clerk2")
+    assert status == 200
+    signing_out = clients[min(clients)]
+    cookie = {"Cookie": signing_out.headers["Cookie"]}
+    screens: list[Display] = []
+    for _ in range(40):  # counter screens of that session until the other worker holds one
+        screens.append(Display(served, namespace="/counter", headers=cookie))
+        if {screen.worker for screen in screens} == set(clients):
+            break
+    assert {screen.worker for screen in screens} == set(clients)
+
+    assert signing_out.send("DELETE", "/api/session")[0] == 204
+
+    deadline = time.monotonic() + 5
+    for screen in screens:
+        screen.disconnected.wait(max(0.0, deadline - time.monotonic()))
+    assert not [screen.worker for screen in screens if not screen.disconnected.is_set()]
 
 
 def test_two_workers_without_a_message_queue_refuse_to_start(tmp_path: Path) -> None:
