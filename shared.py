@@ -283,32 +283,59 @@ def snapshot_turn(app: Flask) -> AbstractContextManager[Any]:
 
 
 class SharedCounts:
-    """The failures and locks of LoginThrottle, in Redis: a lock made on one worker holds on all.
+    """The failures and locks of api/lockouts.py's LoginThrottle, in Redis: a lock made on one
+    worker holds on all.
 
     Times are the app's clock (seconds since the epoch); Redis only expires the keys afterwards.
     """
 
-    def __init__(self, redis: Redis, prefix: str, window_s: float, lockout_s: float) -> None:
+    def __init__(self, redis: Redis, prefix: str, keep_s: float) -> None:
         self.redis = redis
         self.prefix = prefix + "login:"
-        self.keep_s = int(window_s + lockout_s) + 60
+        self.keep_s = int(keep_s) + 60
 
-    def locked_until(self, username: str) -> float | None:
-        value = self.redis.get(self.prefix + "lock:" + username)
+    def locked_until(self, key: str) -> float | None:
+        value = self.redis.get(self.prefix + "lock:" + key)
         return None if value is None else float(value)
 
-    def add_failure(self, username: str, at: float, window_s: float) -> int:
+    def add_failure(self, key: str, at: float, window_s: float) -> int:
         """Count a failure at `at`; answer the failures within the window."""
-        key = self.prefix + "failed:" + username
+        name = self.prefix + "failed:" + key
         pipe = self.redis.pipeline()
-        pipe.zadd(key, {f"{at}:{uuid.uuid4().hex[:8]}": at})
-        pipe.zremrangebyscore(key, "-inf", at - window_s)
-        pipe.zcard(key)
-        pipe.expire(key, self.keep_s)
+        pipe.zadd(name, {f"{at}:{uuid.uuid4().hex[:8]}": at})
+        pipe.zremrangebyscore(name, "-inf", at - window_s)
+        pipe.zcard(name)
+        pipe.expire(name, self.keep_s)
         return int(pipe.execute()[2])
 
-    def lock(self, username: str, until: float) -> None:
-        self.redis.set(self.prefix + "lock:" + username, str(until), ex=self.keep_s)
+    def lock(self, key: str, until: float) -> None:
+        self.redis.set(self.prefix + "lock:" + key, str(until), ex=self.keep_s)
 
-    def clear(self, username: str) -> None:
-        self.redis.delete(self.prefix + "lock:" + username, self.prefix + "failed:" + username)
+    def clear(self, key: str) -> None:
+        self.redis.delete(self.prefix + "lock:" + key, self.prefix + "failed:" + key)
+
+    def locks(self, prefix: str) -> list[tuple[str, float]]:
+        """The locks whose key starts with `prefix` (a scan: for the admin page, not requests)."""
+        start = self.prefix + "lock:"
+        names = list(self.redis.scan_iter(match=start + _glob_escaped(prefix) + "*", count=500))
+        values = self.redis.mget(names) if names else []
+        return [
+            (name.decode().removeprefix(start), float(value))
+            for name, value in zip(names, values, strict=True)
+            if value is not None
+        ]
+
+    def clear_all(self, prefix: str) -> list[str]:
+        """Clear the locks and failures of every key starting with `prefix`; answer the locked."""
+        locked = [key for key, _until in self.locks(prefix)]
+        failed = self.redis.scan_iter(
+            match=self.prefix + "failed:" + _glob_escaped(prefix) + "*", count=500
+        )
+        names = [*failed, *(self.prefix + "lock:" + key for key in locked)]
+        if names:
+            self.redis.delete(*names)
+        return locked
+
+
+def _glob_escaped(text: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

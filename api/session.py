@@ -17,7 +17,8 @@ from flask.typing import ResponseReturnValue
 from api import bp
 from api.auth import SESSION_KEY, STAFF, current_user, require
 from api.errors import error
-from api.limits import LOGIN_LIMIT, limiter, login_throttle
+from api.limits import LOGIN_LIMIT, client_address, limiter
+from api.lockouts import login_throttle
 from api.schemas import Login
 from api.validation import documented, parse
 from core.sessions import end_session, start_session
@@ -35,20 +36,20 @@ from shared import OneOrderRedisManager
     responses={
         200: "signed in",
         401: "wrong name or password",
-        429: "too many tries from this device, or for this username",
+        429: "too many tries from this device, or for this username from it",
     },
 )
 def sign_in() -> ResponseReturnValue:
     login = parse(Login)
-    throttle, moment = login_throttle(), now()
-    wait_s = throttle.locked_for(login.username, moment)
+    throttle, moment, address = login_throttle(), now(), client_address()
+    wait_s, why = throttle.locked_for(login.username, address, moment)
     if wait_s:
-        return _locked(wait_s)
+        return _locked(wait_s, why)
     user = authenticate(get_db(), login.username, login.password)
     if user is None:
-        throttle.failed(login.username, moment)
+        throttle.failed(login.username, address, moment)
         return error(401, "unauthorized", "Wrong username or password.")
-    throttle.succeeded(login.username)
+    throttle.succeeded(login.username, address)
     key = start_session(get_db(), user, now=moment)
     session.clear()
     session.permanent = True  # the cookie outlives a browser restart, not the shift
@@ -56,12 +57,13 @@ def sign_in() -> ResponseReturnValue:
     return jsonify(user={"username": user.username, "role": user.role}, csrf_token=session["csrf"])
 
 
-def _locked(wait_s: int) -> ResponseReturnValue:
+def _locked(wait_s: int, why: str) -> ResponseReturnValue:
     minutes = max(1, (wait_s + 59) // 60)
+    what = "from this device" if why == "address" else "for this username from this device"
     answer = jsonify(
         error="too_many_failures",
-        message=f"Too many wrong passwords for this username. Wait {minutes} minute(s) and try "
-        "again, or ask a supervisor to reset the password.",
+        message=f"Too many wrong passwords {what}. Wait {minutes} minute(s) and try again, "
+        "or ask an admin to unlock the name (Staff accounts) or reset the password.",
     )
     answer.status_code = 429
     answer.headers["Retry-After"] = str(wait_s)

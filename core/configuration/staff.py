@@ -108,3 +108,16 @@ def reset_password(db: Database, change: Change, username: str, password: str) -
         end_user_sessions(db, username, now=change.now, why="password")
         note.after = {"username": username, "signed_out": True}
     return _account(db, username)
+
+
+def note_unlock(db: Database, change: Change, username: str, locked_from: list[str]) -> None:
+    """Log that an admin lifted the sign-in lockouts of a name (from these addresses).
+
+    The locks live outside the database (in memory, or Redis with several workers): the API
+    lifts them, then this records it; a name that was not locked is logged too, since the admin
+    meant to let it in.
+    """
+    get_user(db, username)  # 404 for a name that is no account
+    with audited(db, change, "user.unlock", username) as note:
+        note.before = {"username": username, "locked_from": locked_from}
+        note.after = {"username": username, "locked_from": []}
