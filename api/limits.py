@@ -1,6 +1,10 @@
 """Rate limits on the public doors, so nobody empties a day's quota or guesses a password by script.
 
 `QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off".
+At 30 a minute one address could still take 150 tickets in 5 minutes and empty a service's
+daily quota, so `POST /api/tickets` is also capped per day (`QMS_TICKET_DAILY_LIMIT`, a number
+of tickets, or "off"). Both count per `ticket_client()`: the client's address today; a kiosk
+paired as a device is counted by its device instead, and that key is chosen there alone.
 Signing in is limited per client address here (LOGIN_LIMIT), and its wrong passwords lock a name
 from an address, or an address, in api/lockouts.py.
 
@@ -46,6 +50,19 @@ def client_address() -> str:
 limiter = _Limiter(key_func=client_address, default_limits=[])
 
 LOGIN_LIMIT = "10/minute"  # sign-in attempts per client address
+TICKET_DAILY_LIMIT = 100  # tickets a day per unpaired client address (QMS_TICKET_DAILY_LIMIT)
+DEVICE_KEY = "qms.device_key"  # app.extensions: a request's paired device key, or None
+
+
+def ticket_client() -> str:
+    """Whom a ticket counts against: a paired device by its own key, anyone else by address.
+
+    Device pairing plugs in by putting a function in app.extensions[DEVICE_KEY] that answers
+    the request's paired device (its `X-Device-Token` checked) or None.
+    """
+    device_of: Callable[[], str | None] | None = current_app.extensions.get(DEVICE_KEY)
+    device = device_of() if device_of is not None else None
+    return f"device:{device}" if device else f"address:{client_address()}"
 
 
 def ticket_rate_limit() -> str:
@@ -56,13 +73,34 @@ def ticket_limit_off() -> bool:
     return ticket_rate_limit() == "off"
 
 
+def ticket_daily_limit() -> str:
+    """QMS_TICKET_DAILY_LIMIT as Flask-Limiter reads it ("100/day"); "" when off."""
+    value = str(current_app.config.get("TICKET_DAILY_LIMIT", TICKET_DAILY_LIMIT)).strip()
+    return "" if value == "off" else f"{int(value)}/day"
+
+
 def ticket_limited(view: View) -> View:
     """Limit a public door by QMS_TICKET_RATE_LIMIT; with "off", skip the limiter entirely.
 
     Flask-Limiter's decorator resolves its limits on every call even when it is disabled,
     which was a sixth of a ticket's server time in load tests.
     """
-    limited = limiter.limit(ticket_rate_limit, exempt_when=by_token)(view)
+    return _limited(view, ticket_rate_limit)
+
+
+def ticket_door_limited(view: View) -> View:
+    """The ticket door's limits: QMS_TICKET_RATE_LIMIT, and QMS_TICKET_DAILY_LIMIT a day.
+
+    One decorator with both limits ("30/minute;100/day"): two stacked would count each ticket
+    twice. QMS_TICKET_RATE_LIMIT=off lifts both (it lifts every per-address limit).
+    """
+    return _limited(
+        view, lambda: ";".join(filter(None, (ticket_rate_limit(), ticket_daily_limit())))
+    )
+
+
+def _limited(view: View, limits: Callable[[], str]) -> View:
+    limited = limiter.limit(limits, key_func=ticket_client, exempt_when=by_token)(view)
 
     @wraps(view)
     def choose(*args: Any, **kwargs: Any) -> Any:

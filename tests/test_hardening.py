@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from core.center import load_center
 from db import connect
 from harness.server import ROOT, flask_command, serve
 from security import BadPacketLog, WeakSecretKey
 from server import create_app
-from tests.conftest import sign_in
+from tests.conftest import SMALL_CENTER, sign_in
 
 PUBLIC_POSTS = ("/api/tickets", "/api/ratings", "/api/appointments", "/api/session")
 
@@ -320,3 +321,70 @@ def test_revoking_a_kiosks_token_closes_its_print_agents_socket(
     client.delete("/api/admin/tokens/kiosk-k1", json={}, headers=admin)
     assert not agent.is_connected("/kiosk")
     assert display.is_connected("/kiosk")  # a kiosk screen, anonymous, stays
+
+
+# ---- one address cannot empty a day's quota ---------------------------------------------------
+
+
+@pytest.fixture
+def capped(database_path: Path, clock: Any) -> Any:
+    """An app with the ticket door's limits on: 1,000 a minute, 5 a day per client."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(database_path),
+            "SECRET_KEY": "test-secret",
+            "TICKET_RATE_LIMIT": "1000/minute",
+            "TICKET_DAILY_LIMIT": 5,
+        }
+    )
+    app.extensions["qms.clock"] = clock
+    database = connect(database_path)
+    load_center(database, SMALL_CENTER)
+    database.conn.close()
+    return app
+
+
+def take(app: Any, address: str, count: int, **headers: str) -> list[int]:
+    device = app.test_client()
+    device.environ_base["REMOTE_ADDR"] = address
+    return [
+        device.post("/api/tickets", json={"service": "A"}, headers=headers).status_code
+        for _ in range(count)
+    ]
+
+
+def test_one_address_takes_at_most_the_days_cap_of_tickets(capped: Any) -> None:
+    """Was: 150 tickets in 5 minutes from one address, a service's whole daily quota."""
+    stranger = capped.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    answers = [stranger.post("/api/tickets", json={"service": "A"}) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [201] * 5 + [429]
+    assert answers[-1].json["error"] == "daily_limit"
+    assert "information desk" in answers[-1].json["message"]
+    assert take(capped, "10.0.0.67", 1) == [201]  # the next visitor's phone, or a kiosk
+
+
+def test_a_paired_device_is_counted_by_its_own_key_not_its_address(capped: Any) -> None:
+    from flask import request
+
+    from api.limits import DEVICE_KEY
+
+    capped.extensions[DEVICE_KEY] = lambda: request.headers.get("X-Test-Device")
+    assert take(capped, "10.0.0.5", 5, **{"X-Test-Device": "k1"}) == [201] * 5
+    assert take(capped, "10.0.0.5", 2, **{"X-Test-Device": "k2"}) == [201] * 2
+    assert take(capped, "10.0.0.5", 1, **{"X-Test-Device": "k1"}) == [429]
+
+
+def test_the_daily_cap_is_lifted_by_off_and_for_integration_tokens(
+    capped: Any, database_path: Path, clock: Any
+) -> None:
+    from core.users import create_token
+
+    database = connect(database_path)
+    token = create_token(database, "dossier", role="clerk", now=clock())
+    database.conn.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert take(capped, "10.0.0.8", 7, **bearer) == [201] * 7
+    capped.config["TICKET_DAILY_LIMIT"] = "off"
+    assert take(capped, "10.0.0.9", 7) == [201] * 7

@@ -225,7 +225,13 @@ function categoryName(code) {
   return button ? button.dataset.name : code;
 }
 
-const ERROR_KINDS = { closed: "closed", quota_reached: "quota", rate_limited: "rate", not_found: "unknown" };
+const ERROR_KINDS = {
+  closed: "closed",
+  quota_reached: "quota",
+  rate_limited: "rate",
+  daily_limit: "daily",
+  not_found: "unknown",
+};
 
 function showError(code) {
   const kind = ERROR_KINDS[code] || "network";
