@@ -22,7 +22,7 @@ from core.errors import QueueError
 from core.sessions import end_user_sessions
 from core.users import create_token, create_user, set_password
 from core.vocabulary import ROLES
-from db import connect, migrate
+from db import connect, create_private, migrate
 
 
 def _database() -> sqlite_utils.Database:
@@ -124,6 +124,7 @@ def backup(target: Path) -> None:
     if not Path(current_app.config["DATABASE"]).exists():
         raise click.ClickException(f"No database at {current_app.config['DATABASE']}.")
     target.parent.mkdir(parents=True, exist_ok=True)
+    create_private(target)  # the copy holds the password hashes too: 0600, as the database
     source = sqlite3.connect(current_app.config["DATABASE"])
     destination = sqlite3.connect(target)
     with destination:
