@@ -164,7 +164,9 @@ def wrong_passwords(served: Served, guessers: int = 4, each: int = 10) -> Flood:
 
     def guess(index: int) -> None:
         client = Client(served.url)
-        client.connection.source_address = (f"127.0.0.{10 + index}", 0)
+        client.connection = http.client.HTTPConnection(
+            *host_port(served), timeout=LOAD_LIMIT_S, source_address=(f"127.0.0.{10 + index}", 0)
+        )
         for attempt in range(each):
             began = time.perf_counter()
             status, _answer = client.send(
