@@ -283,7 +283,7 @@ def snapshot_turn(app: Flask) -> AbstractContextManager[Any]:
 
 
 class SharedCounts:
-    """The failures and locks of api/lockouts.py's LoginThrottle, in Redis: a lock made on one
+    """The failures and locks of lockouts.py's LoginThrottle, in Redis: a lock made on one
     worker holds on all.
 
     Times are the app's clock (seconds since the epoch); Redis only expires the keys afterwards.

@@ -2,7 +2,7 @@
 
 Admin only. A reset password or a switched-off account is signed out everywhere at once, its
 open sockets (counter screens) closed; nobody can switch off or demote their own account, or the
-last active admin. A name locked by wrong passwords (api/lockouts.py) can be unlocked here.
+last active admin. A name locked by wrong passwords (lockouts.py) can be unlocked here.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from api.admin_schemas import (
     AdminUserRole,
 )
 from api.auth import require
-from api.lockouts import login_throttle
 from api.session import close_ended_sockets
 from api.validation import documented, parse
 from core.configuration import staff
 from core.users import get_user
 from db.web import get_db, now
+from lockouts import login_throttle
 
 CHANGED = {**INVALID, 404: "no such user", 409: "yourself, the last admin, or exists already"}
 

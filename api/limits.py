@@ -6,7 +6,7 @@ daily quota, so `POST /api/tickets` is also capped per day (`QMS_TICKET_DAILY_LI
 of tickets, or "off"). Both count per `ticket_client()`: the client's address today; a kiosk
 paired as a device is counted by its device instead, and that key is chosen there alone.
 Signing in is limited per client address here (LOGIN_LIMIT), and its wrong passwords lock a name
-from an address, or an address, in api/lockouts.py.
+from an address, or an address, in lockouts.py.
 
 A request with a valid integration token (`Authorization: Bearer`) is not counted against its
 address: the limit is for strangers, and a program the center gave a token answers by that

@@ -18,12 +18,12 @@ from api import bp
 from api.auth import SESSION_KEY, STAFF, current_user, require
 from api.errors import error
 from api.limits import LOGIN_LIMIT, client_address, limiter
-from api.lockouts import login_throttle
 from api.schemas import Login
 from api.validation import documented, parse
 from core.sessions import end_session, start_session
 from core.users import authenticate
 from db.web import get_db, now
+from lockouts import login_throttle
 from realtime import COUNTER, KIOSK, socketio
 from shared import OneOrderRedisManager
 

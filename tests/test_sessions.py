@@ -373,3 +373,17 @@ def test_only_an_admin_unlocks_and_only_a_real_account(
     assert clerk.get("/api/admin/lockouts").status_code == 403
     answer = client.post("/api/admin/users/ghost/unlock", json={}, headers=admin)
     assert answer.status_code == 404
+
+
+def test_the_staff_accounts_page_shows_a_locked_name_with_its_unlock_button(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    stranger = from_address(app, "10.0.0.66")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "/api/admin/users/an/unlock" not in page
+    for _ in range(5):
+        try_password(stranger, "an", WRONG)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert 'data-action-url="/api/admin/users/an/unlock"' in page
+    assert "/api/admin/users/binh/unlock" not in page
+    assert 'title="10.0.0.66"' in page

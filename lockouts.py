@@ -13,9 +13,11 @@ passwords every five minutes. So failures are counted twice:
 Unknown names count like real ones, so a lock tells nobody which names exist. Attempts during a
 lock are refused unchecked and do not extend it; a success clears its name's count from that
 address, not the address's (a stranger with one account of his own cannot wash his address
-clean). A signed-in admin lifts a name's locks from the users page (`unlock`, audited by the
-API). With one worker the counts live in its memory (`MemoryCounts`); with several (a message
-queue) in its Redis (shared.SharedCounts), so a lock made through one worker holds on all.
+clean). A signed-in admin sees the locks on the Staff accounts page and lifts a name's there
+(`unlock`, audited by the API); the module sits beside shared.py, not in api/, because the API
+and the admin pages both read it. With one worker the counts live in its memory
+(`MemoryCounts`); with several (a message queue) in its Redis (shared.SharedCounts), so a lock
+made through one worker holds on all.
 """
 
 from __future__ import annotations
@@ -124,6 +126,14 @@ class LoginThrottle:
         return sorted(
             found, key=lambda lock: (lock.username is None, lock.username or "", lock.address)
         )
+
+    def locked_names(self, now: datetime) -> dict[str, list[str]]:
+        """Each locked name, with the addresses it is locked from."""
+        names: dict[str, list[str]] = {}
+        for lock in self.locks(now):
+            if lock.username is not None:
+                names.setdefault(lock.username, []).append(lock.address)
+        return names
 
     def unlock(self, username: str) -> list[str]:
         """Lift the name's locks and counts from every address; answer the addresses it was
