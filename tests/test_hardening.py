@@ -104,7 +104,16 @@ def test_the_last_and_first_days_allowed_still_answer(client: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "key", ["s3cret", "correct-horse-battery", "a" * 64, "ab" * 32, "0123456" * 5]
+    "key",
+    [
+        "s3cret",
+        "correct-horse-battery",
+        "a" * 64,
+        "ab" * 32,
+        "0123456" * 5,
+        "change-me-to-a-long-random-string-please",
+        "your-secret-key-here-0123456789abcdef",
+    ],
 )
 def test_a_guessable_secret_key_stops_the_server_from_starting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
