@@ -39,6 +39,12 @@ class _Limiter(Limiter):
             "RATELIMIT_STORAGE_URI", app.config.get("MESSAGE_QUEUE") or "memory://"
         )
         app.config.setdefault("RATELIMIT_KEY_PREFIX", prefix_for(app))  # two centers, one Redis
+        daily = str(app.config.get("TICKET_DAILY_LIMIT", TICKET_DAILY_LIMIT)).strip()
+        if daily != "off" and not (daily.isdigit() and int(daily) > 0):
+            raise ValueError(
+                "QMS_TICKET_DAILY_LIMIT must be a whole number of tickets (100), or off;"
+                f" not {daily!r}."
+            )
         super().init_app(app)
 
 

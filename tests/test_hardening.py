@@ -397,3 +397,13 @@ def test_the_daily_cap_is_lifted_by_off_and_for_integration_tokens(
     assert take(capped, "10.0.0.8", 7, **bearer) == [201] * 7
     capped.config["TICKET_DAILY_LIMIT"] = "off"
     assert take(capped, "10.0.0.9", 7) == [201] * 7
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "10/day"])
+def test_a_daily_cap_that_is_not_a_number_stops_the_server_from_starting(
+    tmp_path: Path, value: str
+) -> None:
+    with pytest.raises(ValueError, match="QMS_TICKET_DAILY_LIMIT must be a whole number"):
+        create_app(
+            {"TESTING": True, "DATABASE": str(tmp_path / "q.db"), "TICKET_DAILY_LIMIT": value}
+        )
