@@ -26,8 +26,9 @@ OverflowError deep in a query; and path integers are bounded the same way (a cou
 digits matches no route: 404).
 
 The secret key signs the session cookies: whoever guesses it can sign in as anyone. A key from
-`QMS_SECRET_KEY` shorter than 32 characters, or made of few distinct
-characters ("aaaa...", "1212..."), stops the server from starting, with a message saying how to
+`QMS_SECRET_KEY` shorter than 32 characters, made of few distinct
+characters ("aaaa...", "1212..."), or holding a placeholder's words ("change-me-secret-key..."),
+stops the server from starting, with a message saying how to
 make a good one (test apps excepted). The one generated into instance/secret_key is 64 random hex
 digits, readable by its owner only.
 
@@ -84,6 +85,9 @@ SQLITE_INTEGER_MAX = 2**63 - 1
 MAX_CONTENT_LENGTH = 1024 * 1024  # JSON commands are small; a center file is a few kB
 SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY_MIN_DISTINCT = 8  # a random key of 32 characters has ~14 distinct hex digits or more
+# Words of the placeholders that guides and examples print ("change-me-to-a-long-secret-key"):
+# a key copied from one is known to everyone who read it. A random key never holds them.
+PLACEHOLDER_WORDS = ("change", "secret", "default", "example", "replace", "password", "your")
 
 
 BAD_PACKET_LINES = 10  # a minute: enough to see an attack, too few to fill a disk
@@ -136,6 +140,8 @@ def check_secret_key(app: Flask) -> None:
         problem = f"is {len(text)} characters long; it needs {SECRET_KEY_MIN_LENGTH} or more"
     elif len(set(text)) < SECRET_KEY_MIN_DISTINCT:
         problem = f"is made of only {len(set(text))} different characters; it must be random"
+    elif any(word in text.lower() for word in PLACEHOLDER_WORDS):
+        problem = "looks like a placeholder copied from an example; it must be random"
     else:
         return
     raise WeakSecretKey(

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": "",  # e.g. "http://192.168.1.10:8000": makes the printed QR absolute
     "TICKET_RATE_LIMIT": "30/minute",
     "FEEDBACK_RATE_LIMIT": "20/hour",  # feedback given per client address (a kiosk is one)
+    "TICKET_DAILY_LIMIT": 100,  # tickets a day per client address (a paired kiosk: per device)
     "MESSAGE_QUEUE": None,  # "redis://127.0.0.1:6379/0" when several processes serve one center
     "DEFAULT_SERVICE_S": 300,  # service time assumed before a service has history
     "PRINT_TIMEOUT_S": 3.0,

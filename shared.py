@@ -13,13 +13,16 @@ workers at once; so the workers keep here, under a prefix of their center's own:
   (SQLite gives each call its `seq`; the pushes of two workers could otherwise cross in Redis);
 - one lock around each snapshot push (`snapshot_turn`), so a snapshot read earlier is never
   published after one read later (the last change is what the screens keep);
-- the sign-in lockouts (api/limits.py); the rate limits use Flask-Limiter's own Redis storage.
+- the sign-in lockouts (api/limits.py); the rate limits use Flask-Limiter's own Redis storage;
+- the word that a session, account or token ended (`OneOrderRedisManager.recheck`), so every
+  worker closes the sockets it holds for it at once (Socket.IO lists no other worker's sockets).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -66,7 +69,29 @@ class OneOrderRedisManager(socketio.RedisManager):  # type: ignore[misc]
     """
 
     FROM_THE_QUEUE = "queue"
+    RECHECK = "qms_recheck_sockets"  # our own message: not one of python-socketio's methods
     _listening = False
+    on_recheck: Callable[[str | None], None] | None = None  # set by api/session.py
+
+    def recheck(self, revoked_token: str | None = None) -> None:
+        """Ask every worker (this one too, through Redis) to close the sockets whose
+        credentials ended; `revoked_token` names a revoked integration token."""
+        self._publish({"method": self.RECHECK, "token": revoked_token})
+
+    def _listen(self) -> Iterator[Any]:
+        for message in super()._listen():
+            if isinstance(message, bytes) and self.RECHECK.encode() in message[:60]:
+                self._rechecked(message)
+            else:
+                yield message
+
+    def _rechecked(self, message: bytes) -> None:
+        try:
+            token = json.loads(message).get("token")
+            if self.on_recheck is not None:
+                self.on_recheck(token if isinstance(token, str) else None)
+        except Exception:  # noqa: BLE001  (the listener must live on)
+            log.exception("closing the sockets of an ended session failed")
 
     def _wait_for_the_listener(self) -> None:
         """Once, as the worker starts: wait (2 s at most) for its listener to subscribe, or the
@@ -258,32 +283,59 @@ def snapshot_turn(app: Flask) -> AbstractContextManager[Any]:
 
 
 class SharedCounts:
-    """The failures and locks of LoginThrottle, in Redis: a lock made on one worker holds on all.
+    """The failures and locks of lockouts.py's LoginThrottle, in Redis: a lock made on one
+    worker holds on all.
 
     Times are the app's clock (seconds since the epoch); Redis only expires the keys afterwards.
     """
 
-    def __init__(self, redis: Redis, prefix: str, window_s: float, lockout_s: float) -> None:
+    def __init__(self, redis: Redis, prefix: str, keep_s: float) -> None:
         self.redis = redis
         self.prefix = prefix + "login:"
-        self.keep_s = int(window_s + lockout_s) + 60
+        self.keep_s = int(keep_s) + 60
 
-    def locked_until(self, username: str) -> float | None:
-        value = self.redis.get(self.prefix + "lock:" + username)
+    def locked_until(self, key: str) -> float | None:
+        value = self.redis.get(self.prefix + "lock:" + key)
         return None if value is None else float(value)
 
-    def add_failure(self, username: str, at: float, window_s: float) -> int:
+    def add_failure(self, key: str, at: float, window_s: float) -> int:
         """Count a failure at `at`; answer the failures within the window."""
-        key = self.prefix + "failed:" + username
+        name = self.prefix + "failed:" + key
         pipe = self.redis.pipeline()
-        pipe.zadd(key, {f"{at}:{uuid.uuid4().hex[:8]}": at})
-        pipe.zremrangebyscore(key, "-inf", at - window_s)
-        pipe.zcard(key)
-        pipe.expire(key, self.keep_s)
+        pipe.zadd(name, {f"{at}:{uuid.uuid4().hex[:8]}": at})
+        pipe.zremrangebyscore(name, "-inf", at - window_s)
+        pipe.zcard(name)
+        pipe.expire(name, self.keep_s)
         return int(pipe.execute()[2])
 
-    def lock(self, username: str, until: float) -> None:
-        self.redis.set(self.prefix + "lock:" + username, str(until), ex=self.keep_s)
+    def lock(self, key: str, until: float) -> None:
+        self.redis.set(self.prefix + "lock:" + key, str(until), ex=self.keep_s)
 
-    def clear(self, username: str) -> None:
-        self.redis.delete(self.prefix + "lock:" + username, self.prefix + "failed:" + username)
+    def clear(self, key: str) -> None:
+        self.redis.delete(self.prefix + "lock:" + key, self.prefix + "failed:" + key)
+
+    def locks(self, prefix: str) -> list[tuple[str, float]]:
+        """The locks whose key starts with `prefix` (a scan: for the admin page, not requests)."""
+        start = self.prefix + "lock:"
+        names = list(self.redis.scan_iter(match=start + _glob_escaped(prefix) + "*", count=500))
+        values = self.redis.mget(names) if names else []
+        return [
+            (name.decode().removeprefix(start), float(value))
+            for name, value in zip(names, values, strict=True)
+            if value is not None
+        ]
+
+    def clear_all(self, prefix: str) -> list[str]:
+        """Clear the locks and failures of every key starting with `prefix`; answer the locked."""
+        locked = [key for key, _until in self.locks(prefix)]
+        failed = self.redis.scan_iter(
+            match=self.prefix + "failed:" + _glob_escaped(prefix) + "*", count=500
+        )
+        names = [*failed, *(self.prefix + "lock:" + key for key in locked)]
+        if names:
+            self.redis.delete(*names)
+        return locked
+
+
+def _glob_escaped(text: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

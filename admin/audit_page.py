@@ -57,6 +57,7 @@ ACTIONS = {
     "user.disable": lazy_pgettext("admin", "Account switched off"),
     "user.role": lazy_pgettext("admin", "Role changed"),
     "user.password": lazy_pgettext("admin", "Password reset"),
+    "user.unlock": lazy_pgettext("admin", "Sign-in lockout lifted"),
     "user.move_counter": lazy_pgettext("admin", "Clerk moved to another counter"),
     "token.create": lazy_pgettext("admin", "Integration token made"),
     "token.revoke": lazy_pgettext("admin", "Integration token revoked"),

@@ -22,7 +22,8 @@ from core.configuration.tokens import list_tokens
 from core.events import latest_print_status
 from core.schedule import WEEKDAYS, list_holidays
 from core.vocabulary import DAYS_AHEAD_MAX, WINDOW_MAX_MIN
-from db.web import get_db
+from db.web import get_db, now
+from lockouts import login_throttle
 
 
 @bp.get("/center")
@@ -152,7 +153,7 @@ def announcement() -> dict[str, Any]:
 @bp.get("/users")
 @page("admin.users")
 def users() -> dict[str, Any]:
-    return {"users": list_users(get_db())}
+    return {"users": list_users(get_db()), "locked": login_throttle().locked_names(now())}
 
 
 @bp.get("/tokens")

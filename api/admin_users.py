@@ -1,8 +1,8 @@
 """Administration of staff accounts: create, switch off or on, reset a password, change a role.
 
-Admin only. A reset password or a switched-off account is signed out everywhere at its next
-request, and its open sockets (counter screens) are closed at once; nobody can switch off or
-demote their own account, or the last active admin.
+Admin only. A reset password or a switched-off account is signed out everywhere at once, its
+open sockets (counter screens) closed; nobody can switch off or demote their own account, or the
+last active admin. A name locked by wrong passwords (lockouts.py) can be unlocked here.
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ from flask.typing import ResponseReturnValue
 
 from api import bp
 from api.admin import ADMIN, INVALID, change
-from api.admin_schemas import AdminUser, AdminUserActive, AdminUserPassword, AdminUserRole
+from api.admin_schemas import (
+    AdminChange,
+    AdminUser,
+    AdminUserActive,
+    AdminUserPassword,
+    AdminUserRole,
+)
 from api.auth import require
 from api.session import close_ended_sockets
 from api.validation import documented, parse
 from core.configuration import staff
-from db.web import get_db
+from core.users import get_user
+from db.web import get_db, now
+from lockouts import login_throttle
 
 CHANGED = {**INVALID, 404: "no such user", 409: "yourself, the last admin, or exists already"}
 
@@ -73,3 +81,35 @@ def admin_user_password(username: str) -> ResponseReturnValue:
     account = staff.reset_password(get_db(), change(body.reason), username, body.password)
     close_ended_sockets()
     return jsonify(account)
+
+
+@bp.get("/admin/lockouts")
+@require(ADMIN)
+@documented(
+    "Sign-in lockouts in force: names locked from an address, and addresses locked",
+    access=ADMIN,
+    responses={200: "the locks", 401: "sign in first", 403: "admin only"},
+)
+def admin_lockouts() -> ResponseReturnValue:
+    return jsonify(
+        [
+            {"username": lock.username, "address": lock.address, "locked_for_s": lock.locked_for_s}
+            for lock in login_throttle().locks(now())
+        ]
+    )
+
+
+@bp.post("/admin/users/<username>/unlock")
+@require(ADMIN)
+@documented(
+    "Lift a name's sign-in lockouts from every address (audited)",
+    body=AdminChange,
+    access=ADMIN,
+    responses={**INVALID, 200: "unlocked", 404: "no such user"},
+)
+def admin_user_unlock(username: str) -> ResponseReturnValue:
+    body = parse(AdminChange)
+    get_user(get_db(), username)  # an unknown name: 404 before any lock is touched
+    locked_from = login_throttle().unlock(username)
+    staff.note_unlock(get_db(), change(body.reason), username, locked_from)
+    return jsonify(username=username, unlocked_from=locked_from)

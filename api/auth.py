@@ -1,9 +1,9 @@
 """Who is asking: a staff session (cookie + CSRF token) or an integration's bearer token.
 
-A session remembers the user's session version: a password reset bumps it, which signs the user
-out everywhere. It also remembers when it began, and ends after one shift whatever the cookie
-says (`SESSION_HOURS`, see security.py), so a cookie copied off a counter PC does not open it
-next week. Every request checks the account again, so a disabled user is out at once.
+The cookie carries only the key of a session kept on the server (core/sessions.py) and the CSRF
+token. Every request looks the session up: signed out, ended by a password reset or a switched-off
+account, or older than one shift (`SESSION_HOURS`, see security.py), it opens nothing, whatever
+copy of the cookie is presented.
 State-changing requests made with the cookie must carry the CSRF token in `X-CSRF-Token`; bearer
 requests need none (no browser sends them on its own).
 """
@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from flask import current_app, g, request, session
 
 from api.errors import error
-from core.errors import NotFound
-from core.users import User, get_user, user_for_token
+from core.sessions import session_user
+from core.users import User, user_for_token
 from core.vocabulary import ROLES
 from db.web import get_db, now
 
@@ -27,7 +27,7 @@ View = TypeVar("View", bound=Callable[..., Any])
 STAFF = ROLES  # every staff role may act at a counter
 SUPERVISORS = ("supervisor", "admin")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-SIGNED_IN_AT = "signed_in_at"  # session key: the sign-in moment, in Unix seconds
+SESSION_KEY = "key"  # in the signed cookie: the server-side session's random key
 
 
 def current_user() -> User | None:
@@ -39,27 +39,16 @@ def current_user() -> User | None:
     if header.startswith("Bearer "):
         g.user = user_for_token(get_db(), header.removeprefix("Bearer ").strip())
         g.via_token = g.user is not None
-    elif session.get("username"):
-        g.user = _session_user()
+    elif session.get(SESSION_KEY):
+        g.user = session_user(
+            get_db(),
+            str(session[SESSION_KEY]),
+            now=now(),
+            lifetime=current_app.permanent_session_lifetime,
+        )
         if g.user is None:
             session.clear()
     return g.user  # type: ignore[no-any-return]
-
-
-def _session_user() -> User | None:
-    """The session's user while the session is within its shift and the account unchanged."""
-    signed_in_at = session.get(SIGNED_IN_AT)
-    if not isinstance(signed_in_at, int):
-        return None
-    if now().timestamp() - signed_in_at >= current_app.permanent_session_lifetime.total_seconds():
-        return None
-    try:
-        user = get_user(get_db(), str(session["username"]))
-    except NotFound:
-        return None
-    if user.active and user.session_version == session.get("version"):
-        return user
-    return None
 
 
 def csrf_ok() -> bool:

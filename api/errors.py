@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
+from limits import RateLimitItemPerDay
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -47,6 +48,14 @@ def validation_error(exception: ValidationError) -> ResponseReturnValue:
 def _http_error(exception: HTTPException) -> Any:
     if not request.path.startswith("/api/"):
         return exception
+    if exception.code == 429 and _per_day(exception):
+        log.warning("ticket door: %s reached the daily cap", request.remote_addr)
+        return error(
+            429,
+            "daily_limit",
+            "This device has taken as many tickets as one device may take today; "
+            "please ask at the information desk.",
+        )
     if exception.code == 429:
         return error(
             429,
@@ -90,6 +99,12 @@ def _storage_error(exception: Exception) -> Any:
     if not request.path.startswith("/api/"):
         return message, 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "30"}
     return jsonify(error="storage", message=message), 503, {"Retry-After": "30"}
+
+
+def _per_day(exception: HTTPException) -> bool:
+    """Whether the limit reached is a day's (the ticket door's QMS_TICKET_DAILY_LIMIT)."""
+    reached = getattr(getattr(exception, "limit", None), "limit", None)
+    return isinstance(reached, RateLimitItemPerDay)
 
 
 def _server_error(exception: Exception) -> Any:

@@ -1,8 +1,12 @@
 """Rate limits on the public doors, so nobody empties a day's quota or guesses a password by script.
 
 `QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off".
-Signing in is limited twice: per client address by Flask-Limiter, and per username by
-`LoginThrottle`, because a hall full of phones has many addresses but a clerk has one name.
+At 30 a minute one address could still take 150 tickets in 5 minutes and empty a service's
+daily quota, so `POST /api/tickets` is also capped per day (`QMS_TICKET_DAILY_LIMIT`, a number
+of tickets, or "off"). Both count per `ticket_client()`: the client's address today; a kiosk
+paired as a device is counted by its device instead, and that key is chosen there alone.
+Signing in is limited per client address here (LOGIN_LIMIT), and its wrong passwords lock a name
+from an address, or an address, in lockouts.py.
 
 A request with a valid integration token (`Authorization: Bearer`) is not counted against its
 address: the limit is for strangers, and a program the center gave a token answers by that
@@ -12,10 +16,7 @@ token of their own, leave the limit of a kiosk tried on the same machine whole.
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api.auth import current_user
-from shared import SharedCounts, prefix_for, redis_for
+from shared import prefix_for
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -38,13 +39,36 @@ class _Limiter(Limiter):
             "RATELIMIT_STORAGE_URI", app.config.get("MESSAGE_QUEUE") or "memory://"
         )
         app.config.setdefault("RATELIMIT_KEY_PREFIX", prefix_for(app))  # two centers, one Redis
+        daily = str(app.config.get("TICKET_DAILY_LIMIT", TICKET_DAILY_LIMIT)).strip()
+        if daily != "off" and not (daily.isdigit() and int(daily) > 0):
+            raise ValueError(
+                "QMS_TICKET_DAILY_LIMIT must be a whole number of tickets (100), or off;"
+                f" not {daily!r}."
+            )
         super().init_app(app)
 
 
-limiter = _Limiter(key_func=get_remote_address, default_limits=[])
+def client_address() -> str:
+    """The client's address (the proxy's X-Forwarded-For when QMS_PROXY_HOPS trusts one)."""
+    return get_remote_address()
+
+
+limiter = _Limiter(key_func=client_address, default_limits=[])
 
 LOGIN_LIMIT = "10/minute"  # sign-in attempts per client address
-THROTTLE = "qms.login_throttle"
+TICKET_DAILY_LIMIT = 100  # tickets a day per unpaired client address (QMS_TICKET_DAILY_LIMIT)
+DEVICE_KEY = "qms.device_key"  # app.extensions: a request's paired device key, or None
+
+
+def ticket_client() -> str:
+    """Whom a ticket counts against: a paired device by its own key, anyone else by address.
+
+    Device pairing plugs in by putting a function in app.extensions[DEVICE_KEY] that answers
+    the request's paired device (its `X-Device-Token` checked) or None.
+    """
+    device_of: Callable[[], str | None] | None = current_app.extensions.get(DEVICE_KEY)
+    device = device_of() if device_of is not None else None
+    return f"device:{device}" if device else f"address:{client_address()}"
 
 
 def ticket_rate_limit() -> str:
@@ -55,13 +79,34 @@ def ticket_limit_off() -> bool:
     return ticket_rate_limit() == "off"
 
 
+def ticket_daily_limit() -> str:
+    """QMS_TICKET_DAILY_LIMIT as Flask-Limiter reads it ("100/day"); "" when off."""
+    value = str(current_app.config.get("TICKET_DAILY_LIMIT", TICKET_DAILY_LIMIT)).strip()
+    return "" if value == "off" else f"{int(value)}/day"
+
+
 def ticket_limited(view: View) -> View:
     """Limit a public door by QMS_TICKET_RATE_LIMIT; with "off", skip the limiter entirely.
 
     Flask-Limiter's decorator resolves its limits on every call even when it is disabled,
     which was a sixth of a ticket's server time in load tests.
     """
-    limited = limiter.limit(ticket_rate_limit, exempt_when=by_token)(view)
+    return _limited(view, ticket_rate_limit)
+
+
+def ticket_door_limited(view: View) -> View:
+    """The ticket door's limits: QMS_TICKET_RATE_LIMIT, and QMS_TICKET_DAILY_LIMIT a day.
+
+    One decorator with both limits ("30/minute;100/day"): two stacked would count each ticket
+    twice. QMS_TICKET_RATE_LIMIT=off lifts both (it lifts every per-address limit).
+    """
+    return _limited(
+        view, lambda: ";".join(filter(None, (ticket_rate_limit(), ticket_daily_limit())))
+    )
+
+
+def _limited(view: View, limits: Callable[[], str]) -> View:
+    limited = limiter.limit(limits, key_func=ticket_client, exempt_when=by_token)(view)
 
     @wraps(view)
     def choose(*args: Any, **kwargs: Any) -> Any:
@@ -94,102 +139,3 @@ def by_token() -> bool:
     return request.headers.get("Authorization", "").startswith("Bearer ") and (
         current_user() is not None
     )
-
-
-class LoginThrottle:
-    """Failed sign-ins per username: `failures` within `window` lock the name for `lockout`.
-
-    Unknown names are counted like real ones, so the lock tells nobody which names exist.
-    Attempts during the lock are refused unchecked and do not extend it, so a stranger can
-    keep a clerk out for a few minutes at most, never for good; a clerk already signed in is
-    not touched. With one worker the counts live in its memory, and a restart forgets them,
-    which costs an attacker nothing he could not get by waiting; with several (a message
-    queue) they live in its Redis (`shared`), so a lock made through one worker holds on all.
-    """
-
-    MAX_NAMES = 10_000  # names tracked at once, so a flood of made-up names cannot fill memory
-
-    def __init__(
-        self,
-        failures: int = 5,
-        window: timedelta = timedelta(minutes=10),
-        lockout: timedelta = timedelta(minutes=5),
-        shared: SharedCounts | None = None,
-    ) -> None:
-        self.failures = failures
-        self.window = window
-        self.lockout = lockout
-        self.shared = shared
-        self._failed: dict[str, deque[datetime]] = {}
-        self._locked_until: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def locked_for(self, username: str, now: datetime) -> int:
-        """Seconds this username stays locked (0 when it may try)."""
-        if self.shared is not None:
-            until_s = self.shared.locked_until(username)
-            if until_s is None:
-                return 0
-            if until_s <= now.timestamp():
-                self.shared.clear(username)
-                return 0
-            return max(1, int(until_s - now.timestamp() + 0.999))
-        with self._lock:
-            until = self._locked_until.get(username)
-            if until is None:
-                return 0
-            if until <= now:
-                del self._locked_until[username]
-                self._failed.pop(username, None)
-                return 0
-            return max(1, int((until - now).total_seconds() + 0.999))
-
-    def failed(self, username: str, now: datetime) -> None:
-        """Count a wrong password; the `failures`-th within the window locks the name."""
-        if self.shared is not None:
-            at, window_s = now.timestamp(), self.window.total_seconds()
-            if self.shared.add_failure(username, at, window_s) >= self.failures:
-                self.shared.lock(username, at + self.lockout.total_seconds())
-            return
-        with self._lock:
-            if username not in self._failed and len(self._failed) >= self.MAX_NAMES:
-                self._forget_old(now)
-            recent = self._failed.setdefault(username, deque())
-            recent.append(now)
-            while recent and recent[0] <= now - self.window:
-                recent.popleft()
-            if len(recent) >= self.failures:
-                self._locked_until[username] = now + self.lockout
-
-    def succeeded(self, username: str) -> None:
-        """A right password clears the name's count."""
-        if self.shared is not None:
-            self.shared.clear(username)
-            return
-        with self._lock:
-            self._failed.pop(username, None)
-            self._locked_until.pop(username, None)
-
-    def _forget_old(self, now: datetime) -> None:
-        for name in [n for n, times in self._failed.items() if times[-1] <= now - self.window]:
-            del self._failed[name]
-        if len(self._failed) >= self.MAX_NAMES:  # all recent: drop the oldest unlocked names
-            unlocked = [n for n in self._failed if n not in self._locked_until]
-            for name in unlocked[: len(self._failed) - self.MAX_NAMES + 1]:
-                del self._failed[name]
-
-
-def login_throttle() -> LoginThrottle:
-    """This app's username throttle (one per app, so test apps do not share counts)."""
-    throttle: LoginThrottle | None = current_app.extensions.get(THROTTLE)
-    if throttle is None:
-        throttle = LoginThrottle()
-        redis = redis_for(current_app)
-        if redis is not None:  # several workers: the counts are theirs together
-            window, lockout = throttle.window, throttle.lockout
-            prefix = prefix_for(current_app)
-            throttle.shared = SharedCounts(
-                redis, prefix, window.total_seconds(), lockout.total_seconds()
-            )
-        current_app.extensions[THROTTLE] = throttle
-    return throttle

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 import realtime
 from api import bp
 from api.auth import STAFF, SUPERVISORS, current_user, require
-from api.limits import ticket_limited
+from api.limits import ticket_door_limited
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
@@ -50,7 +50,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 
 
 @bp.post("/tickets")
-@ticket_limited
+@ticket_door_limited
 @documented(
     "Issue a ticket (kiosk); prints it when the kiosk has a printer",
     body=NewTicket,
@@ -59,7 +59,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         400: "bad_id_qr: not an ID card's QR code",
         404: "unknown service",
         409: "closed or quota reached",
-        429: "too many tickets from this client",
+        429: "too many tickets from this client (rate_limited), or today (daily_limit)",
     },
 )
 def create_ticket() -> ResponseReturnValue:

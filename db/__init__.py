@@ -29,7 +29,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     hashes and the visitors' phones. SQLite gives its -wal and -shm files the same mode.
     """
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    _create_private(Path(path))
+    create_private(Path(path))
     connection = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
@@ -40,7 +40,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(connection)
 
 
-def _create_private(path: Path) -> None:
+def create_private(path: Path) -> None:
     """Make the file empty and 0600 if it does not exist (SQLite takes an empty file as new)."""
     if str(path) == ":memory:" or path.exists():
         return

@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 
 from core.center import load_center
 from core.errors import QueueError
+from core.sessions import end_user_sessions
 from core.users import create_token, create_user, set_password
 from core.vocabulary import ROLES
 from db import connect, migrate
@@ -92,6 +93,7 @@ def set_password_command(username: str, password: str) -> None:
     database = _database()
     try:
         set_password(database, username, password)
+        end_user_sessions(database, username, now=datetime.now(UTC), why="password")
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Password of {username} set; its sessions are signed out.")

@@ -339,53 +339,6 @@ def m008_appointments_by_ticket(db: Database) -> None:
     db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")
 
 
-TICKETS_STATUS_CHECK = "'done', 'no_show', 'cancelled')"
-
-
-@migrations(name="m013_faults")
-def m013_faults(db: Database) -> None:
-    """Let a ticket end as `expired`: still waiting when its center day ended (design.md section
-    9). SQLite cannot alter a CHECK constraint; widening one that every row already meets is
-    done in the stored schema text, the procedure SQLite documents for it (ALTER TABLE, "other
-    kinds of table schema changes"), rather than by copying the table."""
-    (sql,) = db.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'"
-    ).fetchone()
-    if TICKETS_STATUS_CHECK not in sql:
-        raise RuntimeError("the tickets table's status check is not the one m001 made")
-    widened = sql.replace(TICKETS_STATUS_CHECK, "'done', 'no_show', 'cancelled', 'expired')")
-    (version,) = db.execute("PRAGMA schema_version").fetchone()
-    db.execute("PRAGMA writable_schema = ON")
-    try:
-        db.execute(
-            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'tickets'", [widened]
-        )
-        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
-    finally:
-        db.execute("PRAGMA writable_schema = OFF")
-    # Finding the day's leftovers at midnight reads the waiting tickets by day.
-    db.execute("CREATE INDEX tickets_waiting_day ON tickets(day) WHERE status = 'waiting'")
-
-
-@migrations(name="m015_promise")
-def m015_promise(db: Database) -> None:
-    """The call window printed on each ticket (design.md section 9), and the bands of
-    actual-to-predicted waits it is stretched by, learned once a day (core/promise.py)."""
-    db.execute("ALTER TABLE tickets ADD COLUMN window_from TEXT")
-    db.execute("ALTER TABLE tickets ADD COLUMN window_to TEXT")
-    db.execute(
-        """CREATE TABLE calibrations (
-            day TEXT NOT NULL,
-            service TEXT NOT NULL,
-            hour INTEGER NOT NULL,
-            low REAL NOT NULL,
-            high REAL NOT NULL,
-            samples INTEGER NOT NULL,
-            PRIMARY KEY (day, service, hour)
-        )"""
-    )
-
-
 FEEDBACK = (
     # The suggestion box: what a visitor wrote, how to reach them (optional, personal data,
     # blanked by the purge), the ticket it is about (and so its service, counter and clerk), and
@@ -432,3 +385,76 @@ def m011_feedback(db: Database) -> None:
     """Keep the visitors' suggestions, complaints and praise, their answers and their history."""
     for statement in FEEDBACK:
         db.execute(statement)
+
+
+SESSIONS = (
+    # A staff session, kept here so that signing out, a password reset or a switched-off account
+    # ends it at once, whatever copy of its cookie is left. The cookie holds the session's random
+    # key; only its SHA-256 is stored, so a stolen database opens no counter.
+    """CREATE TABLE sessions (
+        key_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        -- the account's session_version at sign-in: a password set by any path (the command
+        -- line too) moves it, which ends the session even before its row is marked
+        user_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        ended_at TEXT,
+        ended_why TEXT CHECK (ended_why IN ('signed_out', 'password', 'disabled', 'expired'))
+    )""",
+    "CREATE INDEX sessions_open_by_user ON sessions(username) WHERE ended_at IS NULL",
+)
+
+
+@migrations(name="m012_sessions")
+def m012_sessions(db: Database) -> None:
+    """Keep staff sessions on the server, so that ending one ends every copy of its cookie."""
+    for statement in SESSIONS:
+        db.execute(statement)
+
+
+TICKETS_STATUS_CHECK = "'done', 'no_show', 'cancelled')"
+
+
+@migrations(name="m013_faults")
+def m013_faults(db: Database) -> None:
+    """Let a ticket end as `expired`: still waiting when its center day ended (design.md section
+    9). SQLite cannot alter a CHECK constraint; widening one that every row already meets is
+    done in the stored schema text, the procedure SQLite documents for it (ALTER TABLE, "other
+    kinds of table schema changes"), rather than by copying the table."""
+    (sql,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tickets'"
+    ).fetchone()
+    if TICKETS_STATUS_CHECK not in sql:
+        raise RuntimeError("the tickets table's status check is not the one m001 made")
+    widened = sql.replace(TICKETS_STATUS_CHECK, "'done', 'no_show', 'cancelled', 'expired')")
+    (version,) = db.execute("PRAGMA schema_version").fetchone()
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'tickets'", [widened]
+        )
+        db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    # Finding the day's leftovers at midnight reads the waiting tickets by day.
+    db.execute("CREATE INDEX tickets_waiting_day ON tickets(day) WHERE status = 'waiting'")
+
+
+@migrations(name="m015_promise")
+def m015_promise(db: Database) -> None:
+    """The call window printed on each ticket (design.md section 9), and the bands of
+    actual-to-predicted waits it is stretched by, learned once a day (core/promise.py)."""
+    db.execute("ALTER TABLE tickets ADD COLUMN window_from TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN window_to TEXT")
+    db.execute(
+        """CREATE TABLE calibrations (
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            low REAL NOT NULL,
+            high REAL NOT NULL,
+            samples INTEGER NOT NULL,
+            PRIMARY KEY (day, service, hour)
+        )"""
+    )

@@ -141,3 +141,11 @@ def test_a_backup_never_overwrites_a_file(
     done = run_backup(database_path, target)
     assert done.returncode != 0 and "exists" in done.stderr
     assert target.read_bytes() == b"yesterday's backup"
+
+
+def test_a_backup_is_readable_by_its_owner_only(
+    center_with_tickets: None, database_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    assert run_backup(database_path, target).returncode == 0
+    assert oct(target.stat().st_mode & 0o777) == "0o600"  # was 0o644: the password hashes

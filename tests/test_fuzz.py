@@ -33,6 +33,7 @@ set_hypothesis_home_dir(tempfile.mkdtemp(prefix="qms-hypothesis-"))
 
 MAX_EXAMPLES = 25
 SIGN_IN = "POST /api/session"  # made-up names and passwords: 401 is its right answer
+SIGN_OUT = "DELETE /api/session"  # ends the admin's session on the server: fuzzed last
 
 
 @pytest.fixture
@@ -85,6 +86,7 @@ def test_no_route_answers_a_server_error(
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result.err()  # the document itself is valid
         operations.append(result.ok())
+    operations.sort(key=lambda operation: operation.label == SIGN_OUT)
     assert len(operations) >= 20
     failures, locked_out, fuzzed = [], [], 0
     for operation in operations:

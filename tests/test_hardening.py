@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from core.center import load_center
 from db import connect
 from harness.server import ROOT, flask_command, serve
 from security import BadPacketLog, WeakSecretKey
 from server import create_app
-from tests.conftest import sign_in
+from tests.conftest import SMALL_CENTER, sign_in
 
 PUBLIC_POSTS = ("/api/tickets", "/api/ratings", "/api/appointments", "/api/session")
 
@@ -103,7 +104,16 @@ def test_the_last_and_first_days_allowed_still_answer(client: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "key", ["s3cret", "correct-horse-battery", "a" * 64, "ab" * 32, "0123456" * 5]
+    "key",
+    [
+        "s3cret",
+        "correct-horse-battery",
+        "a" * 64,
+        "ab" * 32,
+        "0123456" * 5,
+        "change-me-to-a-long-random-string-please",
+        "your-secret-key-here-0123456789abcdef",
+    ],
 )
 def test_a_guessable_secret_key_stops_the_server_from_starting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
@@ -260,6 +270,24 @@ def test_a_password_reset_closes_the_accounts_counter_sockets(
     assert not an.is_connected("/counter")
 
 
+def test_signing_out_closes_the_sockets_of_that_session_and_of_its_copies(app: Any) -> None:
+    """Was: a counter screen, or a copy of its cookie elsewhere, kept hearing after sign-out."""
+    from realtime import socketio
+
+    screen, copy = app.test_client(), app.test_client()
+    headers = sign_in(screen, "an")
+    copy.set_cookie("session", screen.get_cookie("session").value)
+    sockets = [
+        socketio.test_client(app, namespace="/counter", flask_test_client=device)
+        for device in (screen, copy)
+    ]
+    colleague = counter_socket(app, "an")  # the same clerk, signed in on another PC
+    assert all(socket.is_connected("/counter") for socket in sockets)
+    assert screen.delete("/api/session", headers=headers).status_code == 204
+    assert not any(socket.is_connected("/counter") for socket in sockets)
+    assert colleague.is_connected("/counter")
+
+
 def test_switching_an_account_on_closes_nothing(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
@@ -302,3 +330,80 @@ def test_revoking_a_kiosks_token_closes_its_print_agents_socket(
     client.delete("/api/admin/tokens/kiosk-k1", json={}, headers=admin)
     assert not agent.is_connected("/kiosk")
     assert display.is_connected("/kiosk")  # a kiosk screen, anonymous, stays
+
+
+# ---- one address cannot empty a day's quota ---------------------------------------------------
+
+
+@pytest.fixture
+def capped(database_path: Path, clock: Any) -> Any:
+    """An app with the ticket door's limits on: 1,000 a minute, 5 a day per client."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(database_path),
+            "SECRET_KEY": "test-secret",
+            "TICKET_RATE_LIMIT": "1000/minute",
+            "TICKET_DAILY_LIMIT": 5,
+        }
+    )
+    app.extensions["qms.clock"] = clock
+    database = connect(database_path)
+    load_center(database, SMALL_CENTER)
+    database.conn.close()
+    return app
+
+
+def take(app: Any, address: str, count: int, **headers: str) -> list[int]:
+    device = app.test_client()
+    device.environ_base["REMOTE_ADDR"] = address
+    return [
+        device.post("/api/tickets", json={"service": "A"}, headers=headers).status_code
+        for _ in range(count)
+    ]
+
+
+def test_one_address_takes_at_most_the_days_cap_of_tickets(capped: Any) -> None:
+    """Was: 150 tickets in 5 minutes from one address, a service's whole daily quota."""
+    stranger = capped.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    answers = [stranger.post("/api/tickets", json={"service": "A"}) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [201] * 5 + [429]
+    assert answers[-1].json["error"] == "daily_limit"
+    assert "information desk" in answers[-1].json["message"]
+    assert take(capped, "10.0.0.67", 1) == [201]  # the next visitor's phone, or a kiosk
+
+
+def test_a_paired_device_is_counted_by_its_own_key_not_its_address(capped: Any) -> None:
+    from flask import request
+
+    from api.limits import DEVICE_KEY
+
+    capped.extensions[DEVICE_KEY] = lambda: request.headers.get("X-Test-Device")
+    assert take(capped, "10.0.0.5", 5, **{"X-Test-Device": "k1"}) == [201] * 5
+    assert take(capped, "10.0.0.5", 2, **{"X-Test-Device": "k2"}) == [201] * 2
+    assert take(capped, "10.0.0.5", 1, **{"X-Test-Device": "k1"}) == [429]
+
+
+def test_the_daily_cap_is_lifted_by_off_and_for_integration_tokens(
+    capped: Any, database_path: Path, clock: Any
+) -> None:
+    from core.users import create_token
+
+    database = connect(database_path)
+    token = create_token(database, "dossier", role="clerk", now=clock())
+    database.conn.close()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert take(capped, "10.0.0.8", 7, **bearer) == [201] * 7
+    capped.config["TICKET_DAILY_LIMIT"] = "off"
+    assert take(capped, "10.0.0.9", 7) == [201] * 7
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "10/day"])
+def test_a_daily_cap_that_is_not_a_number_stops_the_server_from_starting(
+    tmp_path: Path, value: str
+) -> None:
+    with pytest.raises(ValueError, match="QMS_TICKET_DAILY_LIMIT must be a whole number"):
+        create_app(
+            {"TESTING": True, "DATABASE": str(tmp_path / "q.db"), "TICKET_DAILY_LIMIT": value}
+        )

@@ -209,3 +209,181 @@ def test_a_strange_authorization_header_is_refused_not_a_crash(client: Any) -> N
     for header in ("Bearer é", "Bearer ", "Bearer " + "x" * 5000, "Basic YTpi"):
         answer = client.get("/api/counters/1", headers={"Authorization": header})
         assert answer.status_code == 401, header
+
+
+# ---- sessions kept on the server ---------------------------------------------------------------
+
+
+def copy_cookie(source: Any, target: Any) -> None:
+    cookie = source.get_cookie("session")
+    assert cookie is not None
+    target.set_cookie("session", cookie.value)
+
+
+def test_signing_out_ends_every_copy_of_the_cookie(app: Any) -> None:
+    """Was: a cookie copied off a counter PC kept working after the clerk signed out."""
+    counter_pc, copy = app.test_client(), app.test_client()
+    headers = sign_in(counter_pc, "an")
+    copy_cookie(counter_pc, copy)
+    assert copy.post("/api/counters/1/open", headers=headers).status_code == 200
+    assert counter_pc.delete("/api/session", headers=headers).status_code == 204
+    assert copy.get("/api/counters/1").status_code == 401
+    assert copy.post("/api/counters/1/close", headers=headers).status_code == 401
+
+
+def test_the_cookie_names_nobody_and_the_database_keeps_only_a_hash_of_its_key(
+    client: Any, database_path: Any
+) -> None:
+    from flask.sessions import SecureCookieSessionInterface
+
+    sign_in(client, "an")
+    cookie = client.get_cookie("session").value
+    serializer = SecureCookieSessionInterface().get_signing_serializer(client.application)
+    assert serializer is not None
+    content = serializer.loads(cookie)
+    assert set(content) == {"key", "csrf", "_permanent"}
+    database = connect(database_path)
+    stored = [row[0] for row in database.execute("SELECT key_hash FROM sessions")]
+    database.conn.close()
+    assert len(stored) == 1 and content["key"] not in stored[0] and len(stored[0]) == 64
+
+
+def test_resetting_a_password_or_switching_an_account_off_ends_its_sessions_in_the_record(
+    app: Any, admin: dict[str, str], clock: Any, database_path: Any
+) -> None:
+    from core.sessions import open_sessions
+
+    admin_client = app.test_client()
+    admin_headers = sign_in(admin_client, "root")
+    for _ in range(2):
+        sign_in(app.test_client(), "an")
+        sign_in(app.test_client(), "binh")
+    database = connect(database_path)
+    assert (open_sessions(database, "an"), open_sessions(database, "binh")) == (2, 2)
+
+    answer = admin_client.post(
+        "/api/admin/users/an/password", json={"password": "fresh-pass-77"}, headers=admin_headers
+    )
+    assert answer.status_code == 200, answer.json
+    answer = admin_client.put(
+        "/api/admin/users/binh/active", json={"active": False}, headers=admin_headers
+    )
+    assert answer.status_code == 200, answer.json
+    endings = dict(
+        database.execute(
+            "SELECT username, group_concat(DISTINCT ended_why) FROM sessions"
+            " WHERE username IN ('an', 'binh') GROUP BY username"
+        ).fetchall()
+    )
+    assert (open_sessions(database, "an"), open_sessions(database, "binh")) == (0, 0)
+    assert endings == {"an": "password", "binh": "disabled"}
+    database.conn.close()
+
+
+def test_a_session_past_its_shift_is_recorded_as_expired(
+    client: Any, clock: Any, database_path: Any
+) -> None:
+    sign_in(client, "an")
+    clock.advance(hours=12)
+    assert client.get("/api/counters/1").status_code == 401
+    database = connect(database_path)
+    assert database.execute("SELECT ended_why FROM sessions").fetchall() == [("expired",)]
+    database.conn.close()
+
+
+# ---- lockouts by name and address --------------------------------------------------------------
+
+
+def from_address(app: Any, address: str) -> Any:
+    device = app.test_client()
+    device.environ_base["REMOTE_ADDR"] = address
+    return device
+
+
+def test_a_strangers_wrong_passwords_lock_the_name_from_his_address_only(
+    app: Any, clock: Any
+) -> None:
+    """Was: five wrong passwords every five minutes kept `an` locked for everyone, all day."""
+    stranger, counter_pc = from_address(app, "10.0.0.66"), from_address(app, "10.0.0.5")
+    for _round in range(3):  # each time the lock lapses, the stranger locks it again
+        for _ in range(5):
+            assert try_password(stranger, "an", WRONG).status_code == 401
+        assert try_password(stranger, "an", CLERK_PASSWORD).status_code == 429
+        assert try_password(counter_pc, "an", CLERK_PASSWORD).status_code == 200
+        clock.advance(minutes=5)
+
+
+def test_an_address_trying_many_names_is_locked_for_every_name(app: Any, clock: Any) -> None:
+    stranger, counter_pc = from_address(app, "10.0.0.66"), from_address(app, "10.0.0.5")
+    statuses = [try_password(stranger, f"name{n}", WRONG).status_code for n in range(20)]
+    assert statuses == [401] * 20
+    answer = try_password(stranger, "an", CLERK_PASSWORD)  # a name it never tried
+    assert answer.status_code == 429 and "from this device" in answer.json["message"]
+    assert answer.headers["Retry-After"] == "900"
+    assert try_password(counter_pc, "an", CLERK_PASSWORD).status_code == 200
+    clock.advance(minutes=15)
+    assert try_password(stranger, "an", CLERK_PASSWORD).status_code == 200
+
+
+def test_a_success_does_not_wash_an_addresses_count_clean(app: Any) -> None:
+    stranger = from_address(app, "10.0.0.66")
+    for round_ in range(4):
+        for n in range(5 if round_ < 3 else 4):
+            assert try_password(stranger, f"x{round_}{n}", WRONG).status_code == 401
+        assert try_password(stranger, "binh", CLERK_PASSWORD).status_code == 200
+    assert try_password(stranger, "ghost", WRONG).status_code == 401  # the 20th failure
+    assert try_password(stranger, "binh", CLERK_PASSWORD).status_code == 429
+
+
+def test_an_admin_sees_the_locks_and_unlocks_a_name_and_it_is_audited(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    first, second = from_address(app, "10.0.0.66"), from_address(app, "10.0.0.67")
+    for device in (first, second):
+        for _ in range(5):
+            try_password(device, "an", WRONG)
+    for n in range(15):  # with its 5 on `an`, the address's 20th failure locks it
+        try_password(first, f"name{n}", WRONG)
+    locks = client.get("/api/admin/lockouts").json
+    assert {(lock["username"], lock["address"]) for lock in locks} == {
+        ("an", "10.0.0.66"),
+        ("an", "10.0.0.67"),
+        (None, "10.0.0.66"),
+    }
+    assert all(0 < lock["locked_for_s"] <= 900 for lock in locks)
+
+    answer = client.post("/api/admin/users/an/unlock", json={"reason": "an forgot"}, headers=admin)
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {"username": "an", "unlocked_from": ["10.0.0.66", "10.0.0.67"]}
+    assert try_password(second, "an", CLERK_PASSWORD).status_code == 200
+    assert try_password(first, "an", CLERK_PASSWORD).status_code == 429  # the address stays
+    audit = client.get("/api/admin/audit?kind=users").json
+    entries = audit["entries"] if isinstance(audit, dict) else audit
+    unlock = next(entry for entry in entries if entry["action"] == "user.unlock")
+    assert (unlock["actor"], unlock["target"], unlock["reason"]) == ("root", "an", "an forgot")
+    assert unlock["details"]["before"]["locked_from"] == ["10.0.0.66", "10.0.0.67"]
+
+
+def test_only_an_admin_unlocks_and_only_a_real_account(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    clerk = app.test_client()
+    headers = sign_in(clerk, "an")
+    assert clerk.post("/api/admin/users/binh/unlock", json={}, headers=headers).status_code == 403
+    assert clerk.get("/api/admin/lockouts").status_code == 403
+    answer = client.post("/api/admin/users/ghost/unlock", json={}, headers=admin)
+    assert answer.status_code == 404
+
+
+def test_the_staff_accounts_page_shows_a_locked_name_with_its_unlock_button(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    stranger = from_address(app, "10.0.0.66")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "/api/admin/users/an/unlock" not in page
+    for _ in range(5):
+        try_password(stranger, "an", WRONG)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert 'data-action-url="/api/admin/users/an/unlock"' in page
+    assert "/api/admin/users/binh/unlock" not in page
+    assert 'title="10.0.0.66"' in page

@@ -105,9 +105,13 @@ def wait_holder(master: int, server_port: int, client_port: int) -> int:
 class Client:
     """A keep-alive HTTP connection (so one worker), with a session cookie once signed in."""
 
-    def __init__(self, served: Served, cookie: str = "", csrf: str = "") -> None:
+    def __init__(
+        self, served: Served, cookie: str = "", csrf: str = "", source: str = "127.0.0.1"
+    ) -> None:
         self.port = int(served.url.rsplit(":", 1)[1])
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        self.connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=10, source_address=(source, 0)
+        )
         self.headers = {"Content-Type": "application/json"}
         OPEN.append(self.connection)
         if cookie:
@@ -135,12 +139,13 @@ class Client:
         return status, answer
 
 
-def one_per_worker(served: Served) -> dict[int, Client]:
-    """Open connections until each worker holds one (the kernel hands them out as it likes)."""
+def one_per_worker(served: Served, source: str = "127.0.0.1") -> dict[int, Client]:
+    """Open connections until each worker holds one (the kernel hands them out as it likes);
+    from another loopback address (`source`), a client is another device to the limits."""
     clients: dict[int, Client] = {}
     spare = []
     for _ in range(40):
-        client = Client(served)
+        client = Client(served, source=source)
         if client.worker in clients:
             spare.append(client)  # held open, so the next connection is not the same one again
         else:
@@ -159,7 +164,12 @@ class Display:
     handler on a thread of its own, which would blur the order a screen receives)."""
 
     def __init__(
-        self, served: Served, namespace: str = "/display", auth: Any = None, query: str = ""
+        self,
+        served: Served,
+        namespace: str = "/display",
+        auth: Any = None,
+        query: str = "",
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.namespace = namespace
         self.seqs: list[int] = []
@@ -167,9 +177,10 @@ class Display:
         self.jobs: list[dict] = []
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
+        self.disconnected = threading.Event()  # the server closed the namespace (or the socket)
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         url += f"&{query}" if query else ""
-        self.socket = simple_websocket.Client.connect(url)
+        self.socket = simple_websocket.Client.connect(url, headers=headers)
         OPEN.append(self)
         opening = f"40{namespace}," + (json.dumps(auth) if auth is not None else "")
         self.socket.send(opening)
@@ -185,6 +196,7 @@ class Display:
             while True:
                 packet = self.socket.receive()
                 if packet is None:
+                    self.disconnected.set()
                     return
                 if isinstance(packet, bytes):  # a binary event's attachment (a print job's data)
                     continue
@@ -194,6 +206,8 @@ class Display:
                     self.socket.send("3")
                 elif packet.startswith(f"40{self.namespace},"):
                     self.connected.set()
+                elif packet.startswith(f"41{self.namespace},"):
+                    self.disconnected.set()
                 elif packet.startswith(events):
                     name, payload = json.loads(packet[len(events) :])[:2]
                     if name == "called":
@@ -237,6 +251,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
     flask_command(database, "load-config", str(center))
     for name in ("clerk1", "clerk2", "lan"):
         flask_command(database, "create-user", name, "--role", "clerk", "--password", PASSWORD)
+    flask_command(database, "create-user", "root", "--role", "admin", "--password", PASSWORD)
     token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
     with (
         redis_server() as redis,
@@ -371,6 +386,51 @@ def test_a_lockout_made_through_one_worker_holds_on_the_other(
     status, answer = second.sign_in("lan")
 
     assert status == 429 and answer["error"] == "too_many_failures"
+
+
+def test_an_admin_on_one_worker_lists_and_lifts_a_lock_made_through_the_other(
+    two_workers: tuple[Served, str, Path],
+) -> None:
+    served, _, _ = two_workers
+    guessers, admins = one_per_worker(served, "127.0.0.2"), one_per_worker(served, "127.0.0.3")
+    first = next(iter(guessers.values()))
+    second = next(admin for worker, admin in admins.items() if worker != first.worker)
+    for _ in range(5):
+        first.sign_in("clerk1", "wrong-password")
+    assert first.sign_in("clerk1")[0] == 429
+    assert second.sign_in("root")[0] == 200
+
+    status, locks = second.send("GET", "/api/admin/lockouts")
+    assert status == 200 and {"username": "clerk1", "address": "127.0.0.2"} in [
+        {"username": lock["username"], "address": lock["address"]} for lock in locks
+    ]
+    status, answer = second.send("POST", "/api/admin/users/clerk1/unlock", {})
+    assert (status, answer["unlocked_from"]) == (200, ["127.0.0.2"])
+    assert first.sign_in("clerk1")[0] == 200
+
+
+def test_signing_out_through_one_worker_closes_the_sessions_sockets_on_the_other(
+    two_workers: tuple[Served, str, Path],
+) -> None:
+    served, _, _ = two_workers
+    clients = one_per_worker(served)
+    status, _answer = clients[min(clients)].sign_in("clerk2")
+    assert status == 200
+    signing_out = clients[min(clients)]
+    cookie = {"Cookie": signing_out.headers["Cookie"]}
+    screens: list[Display] = []
+    for _ in range(40):  # counter screens of that session until the other worker holds one
+        screens.append(Display(served, namespace="/counter", headers=cookie))
+        if {screen.worker for screen in screens} == set(clients):
+            break
+    assert {screen.worker for screen in screens} == set(clients)
+
+    assert signing_out.send("DELETE", "/api/session")[0] == 204
+
+    deadline = time.monotonic() + 5
+    for screen in screens:
+        screen.disconnected.wait(max(0.0, deadline - time.monotonic()))
+    assert not [screen.worker for screen in screens if not screen.disconnected.is_set()]
 
 
 def test_two_workers_without_a_message_queue_refuse_to_start(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from core.configuration import Change, audited
 from core.errors import Conflict, InvalidInput
 from core.rows import rows
+from core.sessions import end_user_sessions
 from core.users import ROLES, create_user, get_user, set_password
 
 
@@ -76,6 +77,8 @@ def set_user_active(db: Database, change: Change, username: str, active: bool) -
             "UPDATE users SET active = ?, session_version = session_version + ? WHERE username = ?",
             [int(active), 0 if active else 1, username],
         )
+        if not active:
+            end_user_sessions(db, username, now=change.now, why="disabled")
         note.after = _account(db, username)
     return dict(note.after)
 
@@ -102,5 +105,19 @@ def reset_password(db: Database, change: Change, username: str, password: str) -
     with audited(db, change, "user.password", username) as note:
         note.before = {"username": username, "signed_out": False}
         set_password(db, username, password)
+        end_user_sessions(db, username, now=change.now, why="password")
         note.after = {"username": username, "signed_out": True}
     return _account(db, username)
+
+
+def note_unlock(db: Database, change: Change, username: str, locked_from: list[str]) -> None:
+    """Log that an admin lifted the sign-in lockouts of a name (from these addresses).
+
+    The locks live outside the database (in memory, or Redis with several workers): the API
+    lifts them, then this records it; a name that was not locked is logged too, since the admin
+    meant to let it in.
+    """
+    get_user(db, username)  # 404 for a name that is no account
+    with audited(db, change, "user.unlock", username) as note:
+        note.before = {"username": username, "locked_from": locked_from}
+        note.after = {"username": username, "locked_from": []}

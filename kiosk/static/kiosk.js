@@ -261,6 +261,7 @@ const ERROR_KINDS = {
   closed: "closed",
   quota_reached: "quota",
   rate_limited: "rate",
+  daily_limit: "daily",
   not_found: "unknown",
   storage: "storage", // 503: the server's disk is full or read-only
 };
