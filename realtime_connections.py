@@ -1,5 +1,10 @@
 """Who may connect to which Socket.IO namespace, and which rooms a socket joins.
 
+A paired device brings its token in the socket's `auth` (`{"device": token}`): it is known by
+it (its room `device:<id>`, its presence for the admin page, its last-seen time), and an unknown
+or revoked token is refused, so the device learns to pair again. The rating namespace takes only
+tablets, each into its own counter's room; the others take unpaired screens too.
+
 What a socket receives, on connect and afterwards, is realtime.py's: nothing here emits.
 """
 
@@ -10,12 +15,64 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
 
-from realtime import COUNTER, DISPLAY, KIOSK, RATING, TRACK, print_agents, socketio, welcome
+from core.devices import Device
+from realtime import (
+    COUNTER,
+    DISPLAY,
+    KIOSK,
+    RATING,
+    TRACK,
+    device_sockets,
+    print_agents,
+    socketio,
+    welcome,
+)
+
+
+def _device(auth: Any) -> Device | None:
+    """The paired device a socket's `auth` names; refused when its token is unknown."""
+    from core.devices import device_for_token
+    from db.web import get_db, now
+
+    token = auth.get("device") if isinstance(auth, dict) else None
+    if not token:
+        return None
+    device = device_for_token(get_db(), str(token), now=now())
+    if device is None:
+        raise ConnectionRefusedError("device_unknown: pair this device again")
+    return device
+
+
+def _present(device: Device | None, namespace: str) -> None:
+    """Count the socket as its device's, for the admin page and to close it on revoking."""
+    if device is None:
+        return
+    sid: str = request.sid  # type: ignore[attr-defined]
+    join_room(f"device:{device.id}")
+    device_sockets().joined(f"{namespace} {sid}", str(device.id), socketio.start_background_task)
+
+
+def _gone(namespace: str) -> None:
+    """A socket closed: if it was a device's, the device was seen until now."""
+    from core.devices import see_device
+    from db.web import get_db, now
+
+    member = f"{namespace} {request.sid}"  # type: ignore[attr-defined]
+    device_id = device_sockets().local.get(member)
+    if device_id is not None:
+        device_sockets().left(member)
+        see_device(get_db(), int(device_id), now=now())
 
 
 @socketio.on("connect", namespace=DISPLAY)
-def display_connected(_auth: Any = None) -> None:
+def display_connected(auth: Any = None) -> None:
+    _present(_device(auth), DISPLAY)
     welcome(DISPLAY)
+
+
+@socketio.on("disconnect", namespace=DISPLAY)
+def display_disconnected(*_reason: Any) -> None:
+    _gone(DISPLAY)
 
 
 @socketio.on("connect", namespace=COUNTER)
@@ -31,16 +88,29 @@ def counter_connected(_auth: Any = None) -> None:
 def kiosk_connected(auth: Any = None) -> None:
     if isinstance(auth, dict) and "agent" in auth:
         _join_as_print_agent(auth)
+    else:
+        _present(_device(auth), KIOSK)
     welcome(KIOSK)
 
 
 @socketio.on("connect", namespace=RATING)
-def rating_connected(_auth: Any = None) -> None:
-    counter = request.args.get("counter", "")
-    if not (counter.isascii() and counter.isdigit() and len(counter) <= 6):
-        raise ConnectionRefusedError("say which counter: ?counter=<number>")
-    join_room(f"counter:{int(counter)}")
-    welcome(RATING, counter=int(counter))
+def rating_connected(auth: Any = None) -> None:
+    """Only the tablet paired with a counter hears that counter's `rate`: whoever hears it
+    could rate the visitor's ticket before the visitor does."""
+    device = _device(auth)
+    if device is None or device.kind != "tablet" or device.target is None:
+        raise ConnectionRefusedError("not_paired: pair this tablet with its counter first")
+    asked = request.args.get("counter")
+    if asked and asked != device.target:
+        raise ConnectionRefusedError(f"other_counter: this tablet is counter {device.target}'s")
+    _present(device, RATING)
+    join_room(f"counter:{device.target}")
+    welcome(RATING, counter=int(device.target))
+
+
+@socketio.on("disconnect", namespace=RATING)
+def rating_disconnected(*_reason: Any) -> None:
+    _gone(RATING)
 
 
 def _join_as_print_agent(auth: dict[str, Any]) -> None:
@@ -61,6 +131,7 @@ def _join_as_print_agent(auth: dict[str, Any]) -> None:
 @socketio.on("disconnect", namespace=KIOSK)
 def kiosk_disconnected(*_reason: Any) -> None:
     print_agents().left(request.sid)  # type: ignore[attr-defined]
+    _gone(KIOSK)
 
 
 @socketio.on("connect", namespace=TRACK)

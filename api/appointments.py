@@ -19,6 +19,7 @@ from api.admin import ADMIN, INVALID, change, published
 from api.admin_schemas import AdminChange
 from api.auth import STAFF, require
 from api.limits import ticket_limited
+from api.paired import kiosk_of_request
 from api.schemas import Code, ServiceCode
 from api.tickets import delivered
 from api.validation import Body, documented, parse
@@ -168,15 +169,16 @@ def cancel_appointment(code: str) -> ResponseReturnValue:
 def check_in_appointment(code: str) -> ResponseReturnValue:
     body = parse(CheckIn)
     database = get_db()
+    kiosk = kiosk_of_request(body.kiosk)
     checked, events = collect(
         appointments.check_in,
         database,
         code,
         now=now(),
-        kiosk=body.kiosk,
+        kiosk=kiosk,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
     )
-    answer = delivered(database, checked.issued, kiosk=body.kiosk, paper=body.paper)
+    answer = delivered(database, checked.issued, kiosk=kiosk, paper=body.paper)
     realtime.dispatch(events)
     answer["appointment"] = checked.appointment.code
     answer["slot"] = {"start": checked.appointment.start, "end": checked.appointment.end}

@@ -1,6 +1,8 @@
 """Rate limits on the public doors, so nobody empties a day's quota or guesses a password by script.
 
-`QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off".
+`QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off";
+a paired device (a kiosk, a tablet) is counted by itself instead (api/paired.py `client_key`), so
+kiosks behind one router do not share one limit.
 Signing in is limited twice: per client address by Flask-Limiter, and per username by
 `LoginThrottle`, because a hall full of phones has many addresses but a clerk has one name.
 
@@ -24,6 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api.auth import current_user
+from api.paired import client_key
 from shared import SharedCounts, prefix_for, redis_for
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -61,7 +64,7 @@ def ticket_limited(view: View) -> View:
     Flask-Limiter's decorator resolves its limits on every call even when it is disabled,
     which was a sixth of a ticket's server time in load tests.
     """
-    limited = limiter.limit(ticket_rate_limit, exempt_when=by_token)(view)
+    limited = limiter.limit(ticket_rate_limit, key_func=client_key, exempt_when=by_token)(view)
 
     @wraps(view)
     def choose(*args: Any, **kwargs: Any) -> Any:

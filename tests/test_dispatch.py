@@ -25,6 +25,7 @@ from core.transaction import immediate
 from db.web import get_db, now
 from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.paired import tablet_socket
 
 SNAPSHOTS = {"/display": ["board"], "/counter": ["board"], "/kiosk": ["services"]}
 QUIET: dict[str, list[str]] = {
@@ -182,9 +183,7 @@ class Listeners:
             "/track A002": (track(center.tickets[1]), "/track"),
         }
         for number in (1, 2):
-            tablet = socketio.test_client(
-                app, namespace="/rating", query_string=f"counter={number}"
-            )
+            tablet = tablet_socket(app, number)
             self.sockets[f"/rating counter:{number}"] = (tablet, "/rating")
         assert all(socket.is_connected(namespace) for socket, namespace in self.sockets.values())
         self.received()  # what they got on connect
