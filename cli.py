@@ -23,6 +23,7 @@ def commands() -> list[click.Command]:
         create_user_command,
         init_db,
         load_config,
+        pair_device_command,
         set_password_command,
     )
     from db.demo import demo
@@ -39,6 +40,7 @@ def commands() -> list[click.Command]:
         create_user_command,
         set_password_command,
         create_token_command,
+        pair_device_command,
         backup,
         purge,
         demo,

@@ -65,6 +65,7 @@ SECTIONS = (
     Section("admin.announcement", lazy_pgettext("admin", "Announcements"), ADMIN),
     Section("admin.users", lazy_pgettext("admin", "Staff accounts"), ADMIN),
     Section("admin.tokens", lazy_pgettext("admin", "Integration tokens"), ADMIN),
+    Section("admin.devices", lazy_pgettext("admin", "Devices"), ADMIN),
     Section("admin.audit", lazy_pgettext("admin", "Audit log"), SUPERVISORS),
 )
 
@@ -120,4 +121,11 @@ def index() -> ResponseReturnValue:
     return redirect(url_for(first.endpoint))
 
 
-from admin import audit_page, monitor_page, pages, reports_page, staffing_page  # noqa: E402,F401  (they add their views to bp)
+from admin import (  # noqa: E402,F401  (they add their views to bp)
+    audit_page,
+    devices_page,
+    monitor_page,
+    pages,
+    reports_page,
+    staffing_page,
+)

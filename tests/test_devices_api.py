@@ -248,3 +248,26 @@ def test_paired_kiosks_behind_one_address_are_limited_each_by_itself(database_pa
     assert [status(second), status(second), status(second)] == [201, 201, 429]
     assert [status(None), status(None), status(None)] == [201, 201, 429]
     assert status("made-up") == 429  # an unknown token counts as its address
+
+
+# ---- the admin page -------------------------------------------------------------------------
+
+
+def test_the_devices_page_lists_each_device_with_its_presence_and_a_revoke_button(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    token = pair(app, "tablet", 2, name="Tablet quầy 2")
+    pair(app, "display", None, name="TV sảnh")
+    tablet = tablet_socket(app, 2, token)
+    html = client.get("/admin/devices?lang=vi").get_data(as_text=True)
+    assert "Tablet quầy 2" in html and "TV sảnh" in html and "Toàn bộ sảnh" in html
+    assert html.count('data-connected="true"') == 1 and html.count('data-connected="false"') == 1
+    assert html.count('data-action-url="/api/admin/devices/') == 2
+    assert 'data-create-url="/api/admin/devices"' in html
+    assert "/admin/static/devices.js" in html
+    tablet.disconnect(namespace="/rating")
+    html = client.get("/admin/devices").get_data(as_text=True)
+    assert html.count('data-connected="true"') == 0
+    supervisor = app.test_client()
+    sign_in(supervisor, "chi")
+    assert supervisor.get("/admin/devices").status_code == 403
