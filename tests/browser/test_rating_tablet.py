@@ -129,7 +129,8 @@ def test_the_tablet_follows_the_next_ticket_leaves_an_untouched_question_and_say
         expect(tablet.locator("#ask-ticket")).to_have_text(f"Số thứ tự {third['label']}")
         tablet.clock.fast_forward("01:01")
         expect(tablet.locator("#idle-screen")).to_be_visible()
-        assert rate_again(kiosk, server, first["id"], tablet)[0] == 201  # the first one was left unrated
+        # the first one was left unrated
+        assert rate_again(kiosk, server, first["id"], tablet)[0] == 201
         assert rate_again(kiosk, server, third["id"], tablet)[0] == 201
 
         # the socket drops: the tablet says so, reconnects by itself, and hears the next ticket
