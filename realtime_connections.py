@@ -30,15 +30,16 @@ from realtime import (
 
 
 def _device(auth: Any) -> Device | None:
-    """The paired device a socket's `auth` names; refused when its token is unknown."""
-    from core.devices import device_for_token
+    """The paired device a socket's `auth` names (None while its code waits for an admin);
+    refused when its token is unknown, so the device forgets it and pairs again."""
+    from core.devices import device_for_token, pending_pairing
     from db.web import get_db, now
 
     token = auth.get("device") if isinstance(auth, dict) else None
     if not token:
         return None
     device = device_for_token(get_db(), str(token), now=now())
-    if device is None:
+    if device is None and pending_pairing(get_db(), str(token), now=now()) is None:
         raise ConnectionRefusedError("device_unknown: pair this device again")
     return device
 

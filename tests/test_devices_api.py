@@ -192,6 +192,12 @@ def test_a_display_works_unpaired_but_not_with_a_revoked_token(app: Any) -> None
     assert display.is_connected("/display")
     refused = socketio.test_client(app, namespace="/display", auth={"device": "revoked-one"})
     assert not refused.is_connected("/display")
+    # a device still showing its code is an unpaired screen meanwhile, not a refused one
+    waiting = app.test_client().post("/api/devices/pairing").json["token"]
+    pending = socketio.test_client(app, namespace="/display", auth={"device": waiting})
+    assert pending.is_connected("/display")
+    pending_tablet = tablet_socket(app, 1, waiting)
+    assert not pending_tablet.is_connected("/rating")
 
 
 # ---- the kiosk's paper ----------------------------------------------------------------------

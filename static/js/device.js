@@ -23,14 +23,15 @@
  *                              the pages that also work unpaired (kiosk, display); resolves as
  *                              requirePairing does, or at once with null
  *   adoptInstallerToken()   takes a token given in the address (#device=TOKEN, from
- *                              `flask pair-device`) and removes it from the address bar
+ *                              `flask pair-device`) and removes it from the address bar; done
+ *                              once as this module loads, before any request or socket
  *
  * The pairing screen is the page's own markup (templates/device_pairing.html, in its language):
  * include it in the page, with its strings; this module only shows it and fills the code.
  */
 
 const KEY = "qms.device.token";
-const POLL_MS = 3000;
+const POLL_MS = 2000;
 const ME_URL = "/api/devices/me";
 const PAIRING_URL = "/api/devices/pairing";
 
@@ -186,3 +187,5 @@ export async function offerPairing(kind) {
   window.history.replaceState(null, "", address.pathname + address.search);
   return device;
 }
+
+adoptInstallerToken();

@@ -13,10 +13,14 @@ from playwright.sync_api import Page, expect
 from tests.helpers.devices import (
     VIOLATIONS,
     Clerk,
+    choose,
     issue_ticket,
+    open_kiosk,
+    pair_shown_code,
     shot,
     shown_code,
     sign_in_admin,
+    take_ticket,
 )
 
 
@@ -73,3 +77,34 @@ def test_an_admin_pairs_a_rating_tablet_sees_it_connected_and_revokes_it(
     assert shown_code(tablet) != code
     assert tablet.evaluate("window.cspViolations") == []
     assert admin.evaluate("window.cspViolations || []") == []
+
+
+def test_an_unpaired_kiosk_gives_the_ticket_on_screen_and_says_why(
+    new_context: Any, server: str
+) -> None:
+    page = open_kiosk(new_context, server)  # ?kiosk=k1, but not the device paired as k1
+    choose(page, "Sở Tư pháp", "Hộ tịch")
+    ticket = take_ticket(page, "Lấy số thường")
+    assert ticket["print"] == {"status": "skipped", "reason": "kiosk_not_paired"}
+    expect(page.locator("#print-text")).to_have_text(
+        "Kiosk này chưa được thiết lập để in phiếu — vui lòng chụp ảnh mã QR này"
+    )
+    expect(page.locator("#ticket-qr")).to_be_visible()
+    expect(page.locator("#device-pairing")).to_be_hidden()  # it works unpaired
+
+
+def test_a_kiosk_opened_with_pair_shows_a_code_and_prints_once_paired(
+    new_context: Any, server: str
+) -> None:
+    page = open_kiosk_for_pairing(new_context, server)
+    pair_shown_code(new_context, server, page, "kiosk", "k2")
+    expect(page).not_to_have_url(re.compile(r"pair=1"))
+    choose(page, "Sở Tư pháp", "Hộ tịch")
+    assert take_ticket(page, "Lấy số thường")["print"]["status"] == "printed"
+
+
+def open_kiosk_for_pairing(new_context: Any, server: str) -> Page:
+    page: Page = new_context(has_touch=True).new_page()
+    page.goto(f"{server}/kiosk/?kiosk=k2&pair=1")
+    shown_code(page)
+    return page

@@ -63,10 +63,14 @@ def shot(page: Page, name: str, full_page: bool = False) -> None:
 # ---------- the kiosk ----------
 
 
-def open_kiosk(new_context: Any, server: str, query: str = "kiosk=k1") -> Page:
+def open_kiosk(
+    new_context: Any, server: str, query: str = "kiosk=k1", token: str | None = None
+) -> Page:
+    """The kiosk's touch screen; with the `token` of a kiosk device (`flask pair-device kiosk
+    ID`, given as an installer does, after # in the address) it prints on that kiosk's paper."""
     page: Page = new_context(has_touch=True).new_page()
     page.set_viewport_size(PORTRAIT)
-    page.goto(f"{server}/kiosk/?{query}")
+    page.goto(f"{server}/kiosk/?{query}" + (f"#device={token}" if token else ""))
     expect(page.locator(".department").first).to_be_visible()
     return page
 

@@ -18,7 +18,19 @@ def pair(app: Any, kind: str, target: str | int | None, name: str | None = None)
     """Pair a new device with the app's center; answer the token the device keeps."""
     clock = app.extensions.get("qms.clock")
     moment = clock() if clock is not None else datetime.now(UTC)
-    database = connect(app.config["DATABASE"])
+    return pair_in(app.config["DATABASE"], kind, target, name, moment)
+
+
+def pair_in(
+    path: Any,
+    kind: str,
+    target: str | int | None,
+    name: str | None = None,
+    moment: datetime | None = None,
+) -> str:
+    """Pair a new device in the database at `path` (a server's, before it starts)."""
+    moment = moment or datetime.now(UTC)
+    database = connect(path)
     try:
         pairing = start_pairing(database, now=moment)
         pair_device(
