@@ -115,15 +115,13 @@ def rating_disconnected(*_reason: Any) -> None:
 
 
 def _join_as_print_agent(auth: dict[str, Any]) -> None:
-    """A kiosk PC's print agent joins its kiosk's room; it must bring a staff token."""
-    from core.users import user_for_token
-    from db.web import get_db
-
-    kiosk, token = str(auth.get("agent", "")), str(auth.get("token", ""))
-    holder = user_for_token(get_db(), token) if kiosk else None
-    # A kiosk's jobs carry its visitors' track links: only that kiosk's token (or an admin's).
-    if holder is None or (holder.username != f"token:kiosk-{kiosk}" and holder.role != "admin"):
-        raise ConnectionRefusedError("a print agent needs the token made for its kiosk")
+    """A kiosk PC's print agent joins its kiosk's room: it must be the device paired as that
+    kiosk's print agent (a kiosk's jobs carry its visitors' track links)."""
+    kiosk = str(auth.get("agent", ""))
+    device = _device({"device": auth.get("device") or auth.get("token")})
+    if device is None or device.kind != "print_agent" or device.target != kiosk:
+        raise ConnectionRefusedError("a print agent needs the token paired for its kiosk")
+    _present(device, KIOSK)
     join_room(f"agent:{kiosk}")
     sid: str = request.sid  # type: ignore[attr-defined]
     print_agents().joined(sid, kiosk, socketio.start_background_task)

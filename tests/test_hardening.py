@@ -287,18 +287,21 @@ def test_revoking_a_token_closes_the_sockets_it_opened(
     )
 
 
-def test_revoking_a_kiosks_token_closes_its_print_agents_socket(
+def test_revoking_a_print_agent_closes_its_socket(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
+    from db import connect
     from realtime import socketio
+    from tests.helpers.paired import pair
 
-    made = client.post(
-        "/api/admin/tokens", json={"name": "kiosk-k1", "role": "clerk"}, headers=admin
-    )
-    auth = {"agent": "k1", "token": made.json["token"]}
+    database = connect(app.config["DATABASE"])
+    database.execute("INSERT INTO kiosks (id, name, printer) VALUES ('k1', 'k1', 'agent:')")
+    database.conn.close()
+    auth = {"agent": "k1", "device": pair(app, "print_agent", "k1")}
     agent = socketio.test_client(app, namespace="/kiosk", auth=auth)
     display = socketio.test_client(app, namespace="/kiosk")
     assert agent.is_connected("/kiosk")
-    client.delete("/api/admin/tokens/kiosk-k1", json={}, headers=admin)
+    device = client.get("/api/admin/devices", headers=admin).json[0]["id"]
+    client.delete(f"/api/admin/devices/{device}", json={}, headers=admin)
     assert not agent.is_connected("/kiosk")
     assert display.is_connected("/kiosk")  # a kiosk screen, anonymous, stays

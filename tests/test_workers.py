@@ -25,6 +25,7 @@ import simple_websocket
 
 from harness.redis import redis_available, redis_server
 from harness.server import ROOT, Served, flask_command, serve
+from tests.helpers.paired import pair_in
 
 pytestmark = pytest.mark.slow
 
@@ -327,13 +328,13 @@ def test_calls_through_both_workers_reach_every_display_and_phone_once_and_in_or
 def test_a_print_agent_on_one_worker_gets_the_tickets_issued_through_the_other(
     two_workers: tuple[Served, str, Path],
 ) -> None:
-    served, token, _ = two_workers
-    agent = Display(served, namespace="/kiosk", auth={"agent": "k1", "token": token})
+    served, token, database = two_workers
+    agent_token = pair_in(database, "print_agent", "k1")
+    kiosk = {"Authorization": f"Bearer {token}", "X-Device-Token": pair_in(database, "kiosk", "k1")}
+    agent = Display(served, namespace="/kiosk", auth={"agent": "k1", "device": agent_token})
     other = next(c for c in one_per_worker(served).values() if c.worker != agent.worker)
 
-    status, ticket = other.send(
-        "POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, Authorization=f"Bearer {token}"
-    )
+    status, ticket = other.send("POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, **kiosk)
 
     assert status == 201 and ticket["print"]["status"] == "sent", ticket
     deadline = time.monotonic() + 10
@@ -342,9 +343,7 @@ def test_a_print_agent_on_one_worker_gets_the_tickets_issued_through_the_other(
     assert [job["label"] for job in agent.jobs] == [ticket["label"]]
     agent.close()
     time.sleep(0.3)
-    status, alone = other.send(
-        "POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, Authorization=f"Bearer {token}"
-    )
+    status, alone = other.send("POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, **kiosk)
     assert alone["print"] == {"status": "failed", "reason": "print agent not connected"}
 
 
