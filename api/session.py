@@ -20,7 +20,7 @@ from api.schemas import Login
 from api.validation import documented, parse
 from core.users import authenticate
 from db.web import get_db, now
-from realtime import COUNTER, KIOSK, socketio
+from realtime import COUNTER, socketio
 
 
 @bp.post("/session")
@@ -87,13 +87,13 @@ def sign_out() -> ResponseReturnValue:
     return "", 204
 
 
-def close_ended_sockets(revoked_token: str | None = None) -> None:
+def close_ended_sockets() -> None:
     """Close the staff sockets whose credentials no longer pass; call it after the commit.
 
     Each /counter socket's cookie or bearer token is checked again as at its connection (the
-    account switched off or its password reset, the token revoked); a revoked `kiosk-ID` token
-    also closes that kiosk's print agents. The sockets of this process only: Socket.IO lists no
-    other worker's.
+    account switched off or its password reset, the token revoked). The sockets of this process
+    only: Socket.IO lists no other worker's. (A print agent is a paired device: revoking it
+    closes its sockets on every worker, realtime.close_device_sockets.)
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     server = socketio.server
@@ -105,7 +105,3 @@ def close_ended_sockets(revoked_token: str | None = None) -> None:
             ended = current_user() is None
         if ended:
             server.disconnect(sid, namespace=COUNTER)
-    if revoked_token and revoked_token.startswith("kiosk-"):
-        room = f"agent:{revoked_token.removeprefix('kiosk-')}"
-        for sid, _ in list(server.manager.get_participants(KIOSK, room)):
-            server.disconnect(sid, namespace=KIOSK)
