@@ -168,6 +168,7 @@ class Display:
         self.jobs: list[dict] = []
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
+        self.closed = threading.Event()  # the server closed the namespace (a revoked device)
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         url += f"&{query}" if query else ""
         self.socket = simple_websocket.Client.connect(url)
@@ -193,6 +194,8 @@ class Display:
                     packet = events + packet.split(f"-{self.namespace},", 1)[1]
                 if packet == "2":
                     self.socket.send("3")
+                elif packet.startswith(f"41{self.namespace},"):
+                    self.closed.set()
                 elif packet.startswith(f"40{self.namespace},"):
                     self.connected.set()
                 elif packet.startswith(events):
@@ -389,3 +392,23 @@ def test_two_workers_without_a_message_queue_refuse_to_start(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "QMS_WORKERS=2" in result.stderr and "QMS_MESSAGE_QUEUE" in result.stderr
     assert not (tmp_path / "qms.db").exists()  # refused before anything was made
+
+
+def test_revoking_a_device_through_one_worker_closes_its_socket_on_the_other(
+    two_workers: tuple[Served, str, Path],
+) -> None:
+    served, _, database = two_workers
+    flask_command(database, "create-user", "quantri", "--role", "admin", "--password", PASSWORD)
+    token = pair_in(database, "tablet", 1)
+    tablet = Display(served, namespace="/rating", auth={"device": token})
+    admin = next(c for c in one_per_worker(served).values() if c.worker != tablet.worker)
+    assert admin.sign_in("quantri")[0] == 200
+
+    status, devices = admin.send("GET", "/api/admin/devices")
+    tablets = [row for row in devices if row["kind"] == "tablet"]
+    assert status == 200 and [row["connected"] for row in tablets] == [True]  # on the other
+    status, _ = admin.send("DELETE", f"/api/admin/devices/{tablets[0]['id']}", {})
+    assert status == 204
+    assert tablet.closed.wait(5), "the revoked tablet's socket stayed open on its worker"
+    status, devices = admin.send("GET", "/api/admin/devices")
+    assert [row for row in devices if row["kind"] == "tablet"] == []
