@@ -93,7 +93,7 @@ def delivered(
     """
     ticket = issued.ticket
     track_url = url_for("track.page", token=ticket.token)
-    if may_print_on(kiosk):
+    if not paper or may_print_on(kiosk):  # no paper asked: the visitor's choice says why
         printing = current_app.extensions["qms.printing"].deliver(
             database, issued, track_url, kiosk=kiosk, paper=paper, now=now()
         )

@@ -217,6 +217,10 @@ def test_a_ticket_prints_only_for_the_kiosk_paired_as_the_one_it_names(
 ) -> None:
     k1, k2 = pair(app, "kiosk", "k1"), pair(app, "kiosk", "k2")
     assert ticket(app, "k1")["print"] == {"status": "skipped", "reason": "kiosk_not_paired"}
+    paperless = app.test_client().post(
+        "/api/tickets", json={"service": "A", "kiosk": "k1", "paper": False}
+    )
+    assert paperless.json["print"] == {"status": "skipped", "reason": "no_paper_requested"}
     assert ticket(app, "k1", k2)["print"] == {"status": "skipped", "reason": "kiosk_not_paired"}
     assert ticket(app, "k1", "made-up")["print"]["reason"] == "kiosk_not_paired"
     assert ticket(app, "k1", k1)["print"]["status"] == "printed"
@@ -225,8 +229,8 @@ def test_a_ticket_prints_only_for_the_kiosk_paired_as_the_one_it_names(
     kiosks_of = database.execute("SELECT kiosk FROM tickets ORDER BY id").fetchall()
     printed = database.execute("SELECT ticket, kiosk FROM print_jobs").fetchall()
     database.conn.close()
-    assert [row[0] for row in kiosks_of] == ["k1", "k1", "k1", "k1", "k1"]
-    assert printed == [(4, "k1"), (5, "k1")]
+    assert [row[0] for row in kiosks_of] == ["k1"] * 6
+    assert printed == [(5, "k1"), (6, "k1")]
 
 
 def test_paired_kiosks_behind_one_address_are_limited_each_by_itself(database_path: Any) -> None:
