@@ -23,6 +23,7 @@ def commands() -> list[click.Command]:
         create_user_command,
         init_db,
         load_config,
+        pair_device_command,
         set_password_command,
     )
     from db.demo import demo
@@ -40,6 +41,7 @@ def commands() -> list[click.Command]:
         create_user_command,
         set_password_command,
         create_token_command,
+        pair_device_command,
         backup,
         restore,
         purge,

@@ -47,6 +47,7 @@ SUPERVISORS_ROOM = "role:supervisor"  # on /counter: the sockets of supervisors 
 
 PUBLISHER = "qms.publisher"
 AGENTS = "qms.print_agents"
+DEVICE_SOCKETS = "qms.device_sockets"
 
 socketio = SocketIO()
 
@@ -66,6 +67,9 @@ def init_app(app: Flask) -> None:
     )
     app.extensions[PUBLISHER] = QueuePublisher(app, float(app.config["PUSH_DELAY_S"]))
     app.extensions[AGENTS] = AgentPresence(redis_for(app), prefix_for(app), socketio.sleep)
+    app.extensions[DEVICE_SOCKETS] = AgentPresence(
+        redis_for(app), prefix_for(app), socketio.sleep, name="devices"
+    )
 
 
 def _async_mode() -> str:
@@ -104,6 +108,21 @@ def print_agents() -> AgentPresence:
     """The kiosks whose print agent is connected, to any worker of the center (shared.py)."""
     presence: AgentPresence = current_app.extensions[AGENTS]
     return presence
+
+
+def device_sockets() -> AgentPresence:
+    """The sockets of paired devices, by device id, on any worker (members: "namespace sid")."""
+    presence: AgentPresence = current_app.extensions[DEVICE_SOCKETS]
+    return presence
+
+
+def close_device_sockets(device_id: int) -> None:
+    """Close a revoked device's sockets, on whichever worker holds them (through the queue)."""
+    presence = device_sockets()
+    for member in presence.members(str(device_id)):
+        namespace, _, sid = member.partition(" ")
+        socketio.server.disconnect(sid, namespace=namespace)
+        presence.left(member)
 
 
 def send_print_job(kiosk: str, job: dict[str, Any]) -> bool:

@@ -6,7 +6,8 @@ while its visitor's ticket is issued through another, and two calls may be made 
 workers at once; so the workers keep here, under a prefix of their center's own:
 
 - the print agents present (`AgentPresence`), each refreshed by its worker's heartbeat, so the
-  agents of a worker that died are forgotten within `AGENT_TTL_S`;
+  agents of a worker that died are forgotten within `AGENT_TTL_S`; and, the same way, the
+  sockets of paired devices (to close a revoked device's, and to show who is connected now);
 - one order of pushes (`OneOrderRedisManager`): every push goes through Redis, and every worker,
   its sender included, delivers it from there, so all sockets see the pushes in Redis's order;
 - the order of `called` pushes (`in_seq_order`): a call is published only after the one before it
@@ -155,17 +156,26 @@ def prefix_for(app: Flask) -> str:
 
 
 class AgentPresence:
-    """The kiosks whose print agent is connected, to this process (and, with Redis, to any)."""
+    """The kiosks whose print agent is connected, to this process (and, with Redis, to any).
 
-    def __init__(self, redis: Redis | None = None, prefix: str = "", sleep: Any = None) -> None:
+    The same presence, under another `name`, keeps the paired devices' sockets: the key is a
+    device's id and each member names its socket ("namespace sid"), so a revoked device's
+    sockets can be closed on whichever worker holds them, and the admin page can say which
+    devices are connected now.
+    """
+
+    def __init__(
+        self, redis: Redis | None = None, prefix: str = "", sleep: Any = None, name: str = "agents"
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.name = name
         self.sleep: Callable[[float], None] = sleep or time.sleep
         self.local: dict[str, str] = {}  # socket id -> kiosk, on this process
         self._beating = False
 
     def _key(self, kiosk: str) -> str:
-        return f"{self.prefix}agents:{kiosk}"
+        return f"{self.prefix}{self.name}:{kiosk}"
 
     def joined(self, sid: str, kiosk: str, start_task: Callable[..., Any] | None = None) -> None:
         self.local[sid] = kiosk
@@ -193,6 +203,17 @@ class AgentPresence:
         except RedisError:  # unknown: the ticket stands and says its printer is not reached
             log.warning("print agents: Redis unreachable", exc_info=True)
             return False
+
+    def members(self, kiosk: str) -> list[str]:
+        """The sockets present under this key, on any worker (this process's without Redis)."""
+        if self.redis is None:
+            return [sid for sid, key in list(self.local.items()) if key == kiosk]
+        try:
+            found = self.redis.zrangebyscore(self._key(kiosk), time.time(), "+inf")
+        except RedisError:
+            log.warning("presence: Redis unreachable", exc_info=True)
+            return [sid for sid, key in list(self.local.items()) if key == kiosk]
+        return [member.decode() if isinstance(member, bytes) else str(member) for member in found]
 
     def _heartbeat(self) -> None:
         """Refresh this process's agents (again after a Redis restart); a dead worker's expire."""

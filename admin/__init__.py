@@ -67,6 +67,7 @@ SECTIONS = (
     Section("admin.announcement", lazy_pgettext("admin", "Announcements"), ADMIN),
     Section("admin.users", lazy_pgettext("admin", "Staff accounts"), ADMIN),
     Section("admin.tokens", lazy_pgettext("admin", "Integration tokens"), ADMIN),
+    Section("admin.devices", lazy_pgettext("admin", "Devices"), ADMIN),
     Section("admin.audit", lazy_pgettext("admin", "Audit log"), SUPERVISORS),
 )
 
@@ -124,6 +125,7 @@ def index() -> ResponseReturnValue:
 
 from admin import (  # noqa: E402,F401  (they add their views to bp)
     audit_page,
+    devices_page,
     feedback_page,
     monitor_page,
     pages,

@@ -61,6 +61,8 @@ ACTIONS = {
     "user.move_counter": lazy_pgettext("admin", "Clerk moved to another counter"),
     "token.create": lazy_pgettext("admin", "Integration token made"),
     "token.revoke": lazy_pgettext("admin", "Integration token revoked"),
+    "device.pair": lazy_pgettext("admin", "Device paired"),
+    "device.revoke": lazy_pgettext("admin", "Device revoked"),
     "ticket.called_out_of_order": lazy_pgettext("admin", "Called out of order"),
     "ticket.cancelled": lazy_pgettext("admin", "Ticket cancelled"),
     "ticket.transferred": lazy_pgettext("admin", "Ticket transferred"),

@@ -64,5 +64,5 @@ def admin_create_token() -> ResponseReturnValue:
 def admin_revoke_token(name: str) -> ResponseReturnValue:
     body = parse(AdminChange)
     tokens.revoke_token(get_db(), change(body.reason), name)
-    close_ended_sockets(revoked_token=name)
+    close_ended_sockets()
     return "", 204

@@ -20,6 +20,7 @@ from api.admin import ADMIN, INVALID, change, published
 from api.admin_schemas import AdminChange
 from api.auth import STAFF, require
 from api.limits import ticket_limited
+from api.paired import kiosk_of_request
 from api.schemas import ID_QR_DESCRIPTION, Code, IdQr, ServiceCode
 from api.tickets import card_holder, delivered
 from api.validation import Body, documented, parse
@@ -205,17 +206,18 @@ def checked_in(
     """Check a booking in, found by `key` (its code, or the card's holder), print its ticket and
     answer it with the booking's code and slot."""
     database = get_db()
+    kiosk = kiosk_of_request(body.kiosk)
     checked, events = collect(
         check_in,
         database,
         key,
         now=now(),
-        kiosk=body.kiosk,
+        kiosk=kiosk,
         elderly_age=read_priority_policy(database).elderly_age,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
         **options,
     )
-    answer = delivered(database, checked.issued, kiosk=body.kiosk, paper=body.paper)
+    answer = delivered(database, checked.issued, kiosk=kiosk, paper=body.paper)
     realtime.dispatch(events)
     answer["appointment"] = checked.appointment.code
     answer["slot"] = {"start": checked.appointment.start, "end": checked.appointment.end}

@@ -3,8 +3,9 @@
 `QMS_TICKET_RATE_LIMIT` is "N/second", "N/minute" or "N/hour" per client address, or "off".
 At 30 a minute one address could still take 150 tickets in 5 minutes and empty a service's
 daily quota, so `POST /api/tickets` is also capped per day (`QMS_TICKET_DAILY_LIMIT`, a number
-of tickets, or "off"). Both count per `ticket_client()`: the client's address today; a kiosk
-paired as a device is counted by its device instead, and that key is chosen there alone.
+of tickets, or "off"). Both count per `ticket_client()`: the client's address; a paired device
+(a kiosk, a tablet) is counted by itself instead (api/paired.py), so kiosks behind one router
+do not share one limit.
 Signing in is limited per client address here (LOGIN_LIMIT), and its wrong passwords lock a name
 from an address, or an address, in lockouts.py.
 
@@ -25,6 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api.auth import current_user
+from api.paired import HEADER, current_device
 from shared import prefix_for
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -57,18 +59,12 @@ limiter = _Limiter(key_func=client_address, default_limits=[])
 
 LOGIN_LIMIT = "10/minute"  # sign-in attempts per client address
 TICKET_DAILY_LIMIT = 100  # tickets a day per unpaired client address (QMS_TICKET_DAILY_LIMIT)
-DEVICE_KEY = "qms.device_key"  # app.extensions: a request's paired device key, or None
 
 
 def ticket_client() -> str:
-    """Whom a ticket counts against: a paired device by its own key, anyone else by address.
-
-    Device pairing plugs in by putting a function in app.extensions[DEVICE_KEY] that answers
-    the request's paired device (its `X-Device-Token` checked) or None.
-    """
-    device_of: Callable[[], str | None] | None = current_app.extensions.get(DEVICE_KEY)
-    device = device_of() if device_of is not None else None
-    return f"device:{device}" if device else f"address:{client_address()}"
+    """Whom a ticket counts against: a paired device by its own key, anyone else by address."""
+    device = current_device() if request.headers.get(HEADER) else None
+    return f"device:{device.id}" if device is not None else f"address:{client_address()}"
 
 
 def ticket_rate_limit() -> str:

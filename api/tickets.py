@@ -14,6 +14,7 @@ import realtime
 from api import bp
 from api.auth import STAFF, SUPERVISORS, current_user, require
 from api.limits import ticket_door_limited
+from api.paired import kiosk_of_request, may_print_on
 from api.schemas import Cancel, NewTicket, PriorityChange
 from api.validation import documented, parse
 from core import serving
@@ -52,7 +53,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 @bp.post("/tickets")
 @ticket_door_limited
 @documented(
-    "Issue a ticket (kiosk); prints it when the kiosk has a printer",
+    "Issue a ticket (kiosk); prints it when the request comes from the paired kiosk with a printer",
     body=NewTicket,
     responses={
         201: "issued",
@@ -65,18 +66,19 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
 def create_ticket() -> ResponseReturnValue:
     request_body = parse(NewTicket)
     database = get_db()
+    kiosk = kiosk_of_request(request_body.kiosk)
     issued, events = collect(
         issue_ticket,
         database,
         request_body.service,
         now=now(),
         priority=request_body.priority,
-        kiosk=request_body.kiosk,
+        kiosk=kiosk,
         holder=card_holder(request_body.id_qr),
         elderly_age=read_priority_policy(database).elderly_age,
         default_service_s=current_app.config["DEFAULT_SERVICE_S"],
     )
-    answer = delivered(database, issued, kiosk=request_body.kiosk, paper=request_body.paper)
+    answer = delivered(database, issued, kiosk=kiosk, paper=request_body.paper)
     realtime.dispatch(events)
     return jsonify(answer), 201
 
@@ -85,12 +87,19 @@ def delivered(
     database: Database, issued: Issued, *, kiosk: str | None, paper: bool
 ) -> dict[str, Any]:
     """Print a ticket just issued (or show it on screen) and answer it as the kiosk reads it;
-    the ticket door and a booking's check-in answer alike."""
+    the ticket door and a booking's check-in answer alike.
+
+    Only the device paired as the kiosk named prints on its paper; any other request gets its
+    ticket on screen, with the reason `kiosk_not_paired`.
+    """
     ticket = issued.ticket
     track_url = url_for("track.page", token=ticket.token)
-    printing = current_app.extensions["qms.printing"].deliver(
-        database, issued, track_url, kiosk=kiosk, paper=paper, now=now()
-    )
+    if not paper or may_print_on(kiosk):  # no paper asked: the visitor's choice says why
+        printing = current_app.extensions["qms.printing"].deliver(
+            database, issued, track_url, kiosk=kiosk, paper=paper, now=now()
+        )
+    else:
+        printing = {"status": "skipped", "reason": "kiosk_not_paired"}
     return {
         "id": ticket.id,
         "label": ticket.label,

@@ -1,6 +1,7 @@
 """Server benchmarks on 127.0.0.1 against gunicorn as a center runs it (design.md section 8):
 
-- tickets issued per second with 8 keep-alive HTTP clients (no printer);
+- tickets issued per second with 8 keep-alive HTTP clients (no printer), anonymous and as a
+  paired kiosk (its `X-Device-Token` looked up on every request);
 - issue latency p50/p99 at a paced 50 tickets/s, printing to a `dummy:` printer;
 - "next" pressed -> `called` received by every one of N display sockets, p50/p99;
 - the server's memory (RSS) with those sockets connected.
@@ -38,10 +39,12 @@ def percentile(values: list[float], fraction: float) -> float:
 class Client:
     """A keep-alive HTTP client with the session cookie and CSRF header once signed in."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, device: str | None = None) -> None:
         host, port = base.removeprefix("http://").split(":")
         self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
         self.headers = {"Content-Type": "application/json"}
+        if device:  # a paired kiosk: only it prints on its paper
+            self.headers["X-Device-Token"] = device
 
     def send(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
         self.connection.request(method, path, json.dumps(body or {}), self.headers)
@@ -58,17 +61,27 @@ class Client:
         self.headers["X-CSRF-Token"] = answer["csrf_token"]
 
 
-def throughput(base: str, seconds: float, clients: int = 8, kiosk: str | None = None) -> float:
+def throughput(
+    base: str,
+    seconds: float,
+    clients: int = 8,
+    kiosk: str | None = None,
+    device: str | None = None,
+    paper: bool = True,
+    service: str = "A",
+) -> float:
     counts = [0] * clients
     deadline = time.perf_counter() + seconds
 
     def run(index: int) -> None:
-        client = Client(base)
+        client = Client(base, device)
         while time.perf_counter() < deadline:
-            body = {"service": "A"} if kiosk is None else {"service": "A", "kiosk": kiosk}
+            body = {"service": service, "paper": paper} | ({"kiosk": kiosk} if kiosk else {})
             status, answer = client.send("POST", "/api/tickets", body)
-            printed = kiosk is None or (
-                answer is not None and answer["print"]["status"] == "printed"
+            printed = (
+                kiosk is None
+                or not paper
+                or (answer is not None and answer["print"]["status"] == "printed")
             )
             counts[index] += status == 201 and printed
 
@@ -81,8 +94,8 @@ def throughput(base: str, seconds: float, clients: int = 8, kiosk: str | None = 
     return sum(counts) / (time.perf_counter() - started)
 
 
-def paced_latency(base: str, rate: float, count: int) -> list[float]:
-    client = Client(base)
+def paced_latency(base: str, rate: float, count: int, device: str) -> list[float]:
+    client = Client(base, device)
     latencies = []
     start = time.perf_counter()
     for index in range(count):
@@ -146,6 +159,10 @@ department = "TP"
 code = "C"
 name = "Lý lịch tư pháp"
 department = "TP"
+[[services]]
+code = "D"
+name = "Đất đai"
+department = "TP"
 [[counters]]
 number = 1
 services = ["C"]
@@ -174,20 +191,28 @@ def main() -> None:
         center.write_text(BENCH_CENTER.replace("{printer_port}", str(printer.port)))
         flask_command(database, "load-config", str(center))
         flask_command(database, "create-user", "bench", "--role", "clerk", "--password", PASSWORD)
+        kiosks = {
+            kiosk: flask_command(database, "pair-device", "kiosk", kiosk).strip()
+            for kiosk in ("k1", "k2")
+        }
         log = Path(folder) / "gunicorn.log"
         with serve(database, log, QMS_WORKER_CLASS=options.worker_class) as served:
-            report(served, options)
+            report(served, options, kiosks)
 
 
-def report(served: Served, options: argparse.Namespace) -> None:
+def report(served: Served, options: argparse.Namespace, kiosks: dict[str, str]) -> None:
     """Measure the running server and print each figure as it comes."""
     base = served.url
     print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
     rate = throughput(base, options.seconds)
     print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
-    printed = throughput(base, options.seconds, kiosk="k2")
+    paired = throughput(  # a queue of its own: as long as the first one's, not longer
+        base, options.seconds, kiosk="k1", device=kiosks["k1"], paper=False, service="D"
+    )
+    print(f"tickets issued per second, 8 clients as the paired kiosk k1 (no paper): {paired:.0f}")
+    printed = throughput(base, options.seconds, kiosk="k2", device=kiosks["k2"])
     print(f"tickets issued and printed per second, one network printer: {printed:.0f}")
-    paced = paced_latency(base, 50, int(50 * options.seconds))
+    paced = paced_latency(base, 50, int(50 * options.seconds), kiosks["k1"])
     print(
         f"issue + print to dummy at 50/s: p50 {percentile(paced, 0.5) * 1000:.1f} ms, "
         f"p99 {percentile(paced, 0.99) * 1000:.1f} ms ({len(paced)} tickets)"

@@ -17,6 +17,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.center import load_center
+from core.configuration import Change
+from core.configuration.devices import pair_device
+from core.devices import KINDS, start_pairing
 from core.errors import QueueError
 from core.sessions import end_user_sessions
 from core.users import create_token, create_user, set_password
@@ -111,3 +114,36 @@ def create_token_command(name: str, role: str) -> None:
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(token)
+
+
+@click.command("pair-device")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("target", required=False)
+@click.option("--name", help="What the admin pages call it, e.g. 'Kiosk sảnh chính'.")
+@click.option("--code", help="Pair the device showing this code, instead of making a token.")
+@with_appcontext
+def pair_device_command(kind: str, target: str | None, name: str | None, code: str | None) -> None:
+    """Pair a device: KIND kiosk|display|counter_screen|tablet|print_agent, TARGET its kiosk id,
+    counter number or display id (none for a display of the whole hall).
+
+    Without --code, prints a new device token, shown once: give it to a print agent (--token),
+    or open a kiosk's or tablet's page with #device=TOKEN at the end of its address.
+    """
+    database = _database()
+    moment = datetime.now(UTC)
+    try:
+        pairing = None if code else start_pairing(database, now=moment)
+        device = pair_device(
+            database,
+            Change(actor=f"command-line:{getpass.getuser()}", now=moment, reason="pair-device"),
+            code=code or (pairing.code if pairing else ""),
+            kind=kind,
+            target=target,
+            name=name,
+        )
+    except QueueError as error:
+        raise click.ClickException(error.message) from error
+    if pairing is not None:
+        click.echo(pairing.token)
+    else:
+        click.echo(f"Paired device {device['id']} as {kind} {device['target'] or ''}".rstrip())

@@ -5,7 +5,10 @@ display and the kiosks update live), with a fixed seed so two runs look the same
 
 Its visitors carry an integration token of their own (`demo-visitors`, made at the start and
 revoked at the end): the server does not count them against the per-address ticket limit, so a
-person trying the kiosk on the same machine (the same 127.0.0.1) still gets a ticket. Everything
+person trying the kiosk on the same machine (the same 127.0.0.1) still gets a ticket. They take
+their tickets as the device paired as kiosk k1 (so tickets print there, as at a real kiosk), and
+rate through each open counter's paired tablet; the demo pairs these at the start and revokes
+them at the end, so the admin's devices page shows them only while it runs. Everything
 the server answers is tallied, and the demo ends by saying what was refused (429, other 4xx,
 5xx), not only what succeeded.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +27,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.center import list_counters, list_services
-from core.errors import Conflict
+from core.configuration import Change
+from core.configuration.devices import pair_device, revoke_device
+from core.devices import start_pairing
+from core.errors import Conflict, QueueError
 from core.users import create_token, create_user, set_password
 from db import connect, migrate
 from db.demo_bookings import BookedVisitors
@@ -35,11 +42,12 @@ VISITORS_TOKEN = "demo-visitors"  # the name of the token the simulated visitors
 
 @dataclass
 class DemoClerk:
-    """One simulated clerk at its counter."""
+    """One simulated clerk at its counter, and the counter's rating tablet."""
 
     client: DemoClient
     counter: int
     busy_until: float = 0.0
+    tablet: str | None = None
 
     def act(self, kind: str, method: str = "POST", body: dict[str, Any] | None = None) -> Any:
         path = f"/api/counters/{self.counter}" + ("" if kind == "look" else f"/{kind}")
@@ -51,6 +59,31 @@ def _ensure_clerk(database: Any, username: str, password: str) -> None:
         create_user(database, username, role="clerk", password=password, now=datetime.now(UTC))
     except Conflict:
         set_password(database, username, password)
+
+
+def _demo_change() -> Change:
+    """The demo's own changes (its devices), as the audit log shows them."""
+    return Change(actor="demo", now=datetime.now(UTC), reason="flask demo")
+
+
+def _pair(database: Any, kind: str, target: str, paired: list[int]) -> str | None:
+    """Pair a demo device (None when the center has no such kiosk or counter)."""
+    change = _demo_change()
+    pairing = start_pairing(database, now=change.now)
+    try:
+        device = pair_device(
+            database, change, code=pairing.code, kind=kind, target=target, name=f"demo {kind}"
+        )
+    except QueueError:
+        return None
+    paired.append(int(device["id"]))
+    return pairing.token
+
+
+def _unpair(database: Any, paired: list[int]) -> None:
+    for device_id in paired:
+        with suppress(QueueError):  # revoked meanwhile from the admin page
+            revoke_device(database, _demo_change(), device_id)
 
 
 def _visitors_token(database: Any) -> str:
@@ -105,9 +138,17 @@ def demo(
     database = connect(current_app.config["DATABASE"])
     migrate(database)
     tally = Tally()
-    visitors = DemoClient(server, tally, token=_visitors_token(database))
+    paired: list[int] = []
+    visitors = DemoClient(
+        server,
+        tally,
+        token=_visitors_token(database),
+        device=_pair(database, "kiosk", "k1", paired),
+    )
     try:
         clerks = _open_counters(database, server, tally, counter_count, randomness)
+        for clerk in clerks:
+            clerk.tablet = _pair(database, "tablet", str(clerk.counter), paired)
         click.echo(
             f"Demo running on {server} with counters {[c.counter for c in clerks]}; Ctrl+C stops."
         )
@@ -127,6 +168,7 @@ def demo(
         click.echo("Demo stopped.")
     finally:
         _revoke_visitors_token(database)
+        _unpair(database, paired)
         database.conn.close()
     click.echo(
         f"Demo over: {tally.succeeded('ticket')} tickets issued,"
@@ -212,5 +254,6 @@ def _simulate(
                         "POST",
                         "/api/ratings",
                         {"ticket": answer["ticket"]["id"], "score": score},
+                        device=clerk.tablet,
                     )
         time.sleep(0.2)

@@ -62,11 +62,13 @@ class Tally:
 
 @dataclass
 class DemoClient:
-    """One simulated device: its own cookie jar and CSRF token, or a bearer token."""
+    """One simulated device: its own cookie jar and CSRF token, or a bearer token, and the token
+    of the paired device it stands for (a kiosk), if any."""
 
     server: str
     tally: Tally
     token: str | None = None
+    device: str | None = None
     csrf: str = ""
     opener: Any = field(init=False)
 
@@ -75,12 +77,20 @@ class DemoClient:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
     def send(
-        self, kind: str, method: str, path: str, body: dict[str, Any] | None = None
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        device: str | None = None,
     ) -> tuple[int, Any]:
-        """Send one request; tally its answer under `kind`; answer (status, JSON body)."""
+        """Send one request (as `device` when given: a counter's tablet); tally its answer under
+        `kind`; answer (status, JSON body)."""
         headers = {"Content-Type": "application/json", "X-CSRF-Token": self.csrf}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
+        if device or self.device:
+            headers["X-Device-Token"] = str(device or self.device)
         request = urllib.request.Request(
             self.server + path, method=method, data=json.dumps(body or {}).encode(), headers=headers
         )

@@ -339,6 +339,39 @@ def m008_appointments_by_ticket(db: Database) -> None:
     db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")
 
 
+DEVICES = (
+    # A device waiting to be paired: the short code it shows, and the hash of the token it
+    # already holds (it becomes that device's token once an admin enters the code).
+    """CREATE TABLE device_pairings (
+        code TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX device_pairings_expiry ON device_pairings(expires_at)",
+    # A paired device: what it is (a kiosk, a display, a counter screen, a rating tablet or a
+    # kiosk's print agent) and for which kiosk, display or counter; only its token's hash.
+    """CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('kiosk', 'display', 'counter_screen', 'tablet', 'print_agent')),
+        target TEXT,
+        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+        paired_at TEXT NOT NULL,
+        paired_by TEXT NOT NULL,
+        last_seen TEXT
+    )""",
+)
+
+
+@migrations(name="m009_devices")
+def m009_devices(db: Database) -> None:
+    """Pair kiosks, displays, counter screens, rating tablets and print agents with a token."""
+    for statement in DEVICES:
+        db.execute(statement)
+
+
 FEEDBACK = (
     # The suggestion box: what a visitor wrote, how to reach them (optional, personal data,
     # blanked by the purge), the ticket it is about (and so its service, counter and clerk), and

@@ -1,5 +1,7 @@
 """The print agent: runs on a kiosk PC whose printer hangs on USB or a serial cable while the
-server runs elsewhere: `python -m kiosk.agent --server URL --kiosk ID --printer URL --token T`.
+server runs elsewhere: `python -m kiosk.agent --server URL --kiosk ID --printer URL --token T`,
+the token of a device paired as that kiosk's print agent (`flask pair-device print_agent ID`):
+it may take that kiosk's print jobs and report its printer, and nothing else (no staff role).
 
 It is a program of its own: it never builds the server's app, so a kiosk PC gets no database, no
 instance secret and no admin account. The same click command is also registered by cli.py as
@@ -68,7 +70,7 @@ class PrintAgent:
             f"{self.server}/api/kiosks/{self.kiosk}/printer",
             method="POST",
             data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+            headers={"Content-Type": "application/json", "X-Device-Token": self.token},
         )
         try:
             with urllib.request.urlopen(request, timeout=REPORT_TIMEOUT_S):
@@ -88,7 +90,7 @@ class PrintAgent:
                     self.server,
                     namespaces=["/kiosk"],
                     transports=["websocket"],
-                    auth={"agent": self.kiosk, "token": self.token},
+                    auth={"agent": self.kiosk, "device": self.token},
                     wait_timeout=10,
                 )
             except socketio.exceptions.ConnectionError as error:
@@ -110,7 +112,8 @@ class PrintAgent:
     "--token",
     envvar="QMS_AGENT_TOKEN",
     required=True,
-    help="A token from `flask create-token NAME --role clerk` (or QMS_AGENT_TOKEN).",
+    help="This kiosk's print agent token, from `flask pair-device print_agent KIOSK_ID` on the"
+    " server (or QMS_AGENT_TOKEN).",
 )
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds a print may take.")
 def print_agent(server: str, kiosk: str, printer: str, token: str, timeout: float) -> None:

@@ -14,6 +14,7 @@ from core.users import create_user
 from db import connect
 from tests.conftest import CLERK_PASSWORD, sign_in
 from tests.helpers.pages import Page, assert_no_inline_code, render, section_links
+from tests.helpers.paired import pair
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -32,6 +33,7 @@ PAGES = (
     "announcement",
     "users",
     "tokens",
+    "devices",
     "audit",
 )
 
@@ -169,8 +171,9 @@ def test_the_kiosks_page_shows_each_printers_last_print(app: Any, client: Any) -
         "kiosks": [{"id": "k1", "printer": "dummy:"}, {"id": "k2", "printer": "tcp://127.0.0.1:1"}],
     }
     load_center(connect(app.config["DATABASE"]), center)
-    client.post("/api/tickets", json={"service": "A", "kiosk": "k1"})
-    client.post("/api/tickets", json={"service": "A", "kiosk": "k2"})
+    for kiosk in ("k1", "k2"):  # each from the device paired as that kiosk: it prints
+        headers = {"X-Device-Token": pair(app, "kiosk", kiosk)}
+        client.post("/api/tickets", json={"service": "A", "kiosk": kiosk}, headers=headers)
     create_user(
         connect(app.config["DATABASE"]),
         "quan",

@@ -68,6 +68,10 @@ def test_the_demo_issues_calls_and_serves_tickets(tmp_path: Path) -> None:
             0
         ]
         rated = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
+        printed = connection.execute("SELECT count(*) FROM print_jobs WHERE ok").fetchone()[0]
+        devices = connection.execute("SELECT count(*) FROM devices").fetchone()[0]
+    # its visitors print as the paired kiosk k1 and rate through paired tablets, unpaired after
+    assert printed == issued and devices == 0
     assert issued >= 5 and called >= 1 and services >= 3
     assert done >= 1 and rated == done  # every served visitor rated, as asked
     summary = re.search(

@@ -28,6 +28,7 @@ from db import connect
 from db.web import get_db, now
 from realtime import socketio
 from tests.conftest import SMALL_CENTER, sign_in
+from tests.helpers.paired import tablet_socket
 
 SNAPSHOTS = {
     "/display": ["board"],
@@ -220,9 +221,7 @@ class Listeners:
             "/track A002": (track(center.tickets[1]), "/track"),
         }
         for number in (1, 2):
-            tablet = socketio.test_client(
-                app, namespace="/rating", query_string=f"counter={number}"
-            )
+            tablet = tablet_socket(app, number)
             self.sockets[f"/rating counter:{number}"] = (tablet, "/rating")
         assert all(socket.is_connected(namespace) for socket, namespace in self.sockets.values())
         self.received()  # what they got on connect

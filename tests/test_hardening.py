@@ -315,19 +315,22 @@ def test_revoking_a_token_closes_the_sockets_it_opened(
     )
 
 
-def test_revoking_a_kiosks_token_closes_its_print_agents_socket(
+def test_revoking_a_print_agent_closes_its_socket(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
+    from db import connect
     from realtime import socketio
+    from tests.helpers.paired import pair
 
-    made = client.post(
-        "/api/admin/tokens", json={"name": "kiosk-k1", "role": "clerk"}, headers=admin
-    )
-    auth = {"agent": "k1", "token": made.json["token"]}
+    database = connect(app.config["DATABASE"])
+    database.execute("INSERT INTO kiosks (id, name, printer) VALUES ('k1', 'k1', 'agent:')")
+    database.conn.close()
+    auth = {"agent": "k1", "device": pair(app, "print_agent", "k1")}
     agent = socketio.test_client(app, namespace="/kiosk", auth=auth)
     display = socketio.test_client(app, namespace="/kiosk")
     assert agent.is_connected("/kiosk")
-    client.delete("/api/admin/tokens/kiosk-k1", json={}, headers=admin)
+    device = client.get("/api/admin/devices", headers=admin).json[0]["id"]
+    client.delete(f"/api/admin/devices/{device}", json={}, headers=admin)
     assert not agent.is_connected("/kiosk")
     assert display.is_connected("/kiosk")  # a kiosk screen, anonymous, stays
 
@@ -375,14 +378,12 @@ def test_one_address_takes_at_most_the_days_cap_of_tickets(capped: Any) -> None:
 
 
 def test_a_paired_device_is_counted_by_its_own_key_not_its_address(capped: Any) -> None:
-    from flask import request
+    from tests.helpers.paired import HEADER, pair
 
-    from api.limits import DEVICE_KEY
-
-    capped.extensions[DEVICE_KEY] = lambda: request.headers.get("X-Test-Device")
-    assert take(capped, "10.0.0.5", 5, **{"X-Test-Device": "k1"}) == [201] * 5
-    assert take(capped, "10.0.0.5", 2, **{"X-Test-Device": "k2"}) == [201] * 2
-    assert take(capped, "10.0.0.5", 1, **{"X-Test-Device": "k1"}) == [429]
+    first, second = pair(capped, "tablet", 1), pair(capped, "tablet", 2)  # behind one router
+    assert take(capped, "10.0.0.5", 5, **{HEADER: first}) == [201] * 5
+    assert take(capped, "10.0.0.5", 2, **{HEADER: second}) == [201] * 2
+    assert take(capped, "10.0.0.5", 1, **{HEADER: first}) == [429]
 
 
 def test_the_daily_cap_is_lifted_by_off_and_for_integration_tokens(

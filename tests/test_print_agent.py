@@ -11,7 +11,9 @@ import sys
 import threading
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,11 +41,12 @@ printer = "agent:"
 """
 
 
-def issue(base: str) -> dict:
+def issue(base: str, kiosk_token: str) -> dict:
+    """A ticket taken at kiosk k1 (the device paired as it)."""
     request = urllib.request.Request(
         base + "/api/tickets",
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "X-Device-Token": kiosk_token},
         data=json.dumps({"service": "A", "kiosk": "k1"}).encode(),
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -70,9 +73,10 @@ def test_the_agent_prints_its_kiosks_tickets_and_reports_back(tmp_path: Path) ->
     center = tmp_path / "center.toml"
     center.write_text(AGENT_CENTER)
     flask_command(database, "load-config", str(center))
-    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    token = flask_command(database, "pair-device", "print_agent", "k1").strip()
+    kiosk = flask_command(database, "pair-device", "kiosk", "k1").strip()
     with gunicorn(database, tmp_path / "gunicorn.log") as base:
-        alone = issue(base)
+        alone = issue(base, kiosk)
         assert alone["label"] == "A001"
         assert alone["print"] == {"status": "failed", "reason": "print agent not connected"}
 
@@ -81,7 +85,7 @@ def test_the_agent_prints_its_kiosks_tickets_and_reports_back(tmp_path: Path) ->
             runner = threading.Thread(target=agent.run, kwargs={"until": time.monotonic() + 20})
             runner.start()
             assert agent.ready.wait(10), "the agent did not join"
-            answer = issue(base)
+            answer = issue(base, kiosk)
             assert answer["print"] == {"status": "sent", "reason": None}
             jobs = printer.wait_for_jobs(1, timeout_s=10)
             agent.stop()
@@ -100,7 +104,8 @@ def test_the_agent_program_prints_on_a_pc_without_the_server(tmp_path: Path) -> 
     center = tmp_path / "center.toml"
     center.write_text(AGENT_CENTER)
     flask_command(database, "load-config", str(center))
-    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    token = flask_command(database, "pair-device", "print_agent", "k1").strip()
+    kiosk = flask_command(database, "pair-device", "kiosk", "k1").strip()
     kiosk_pc = tmp_path / "kiosk-pc"
     kiosk_pc.mkdir()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QMS_")}
@@ -117,10 +122,10 @@ def test_the_agent_program_prints_on_a_pc_without_the_server(tmp_path: Path) -> 
             )
         try:
             deadline = time.monotonic() + 20
-            answer = issue(base)
+            answer = issue(base, kiosk)
             while answer["print"]["status"] != "sent" and time.monotonic() < deadline:
                 time.sleep(0.2)  # issued before the agent joined: on screen only
-                answer = issue(base)
+                answer = issue(base, kiosk)
             assert answer["print"] == {"status": "sent", "reason": None}, (
                 tmp_path / "agent.log"
             ).read_text()
@@ -143,17 +148,42 @@ def test_an_agent_without_a_valid_token_is_refused(tmp_path: Path) -> None:
     assert kiosk.is_connected("/kiosk")
 
 
-def test_an_agent_needs_its_own_kiosks_token(app: object, database_path: object) -> None:
-    from datetime import UTC, datetime
-
+def test_an_agent_needs_the_token_paired_as_its_kiosks_agent(
+    app: Any, client: Any, database_path: Path
+) -> None:
     from core.users import create_token
     from db import connect
     from realtime import socketio
+    from tests.helpers.paired import pair
 
-    database = connect(database_path)  # type: ignore[arg-type]
-    own = create_token(database, "kiosk-k1", role="clerk", now=datetime.now(UTC))
-    other = create_token(database, "kiosk-k2", role="clerk", now=datetime.now(UTC))
-    stranger = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "token": other})
-    assert not stranger.is_connected("/kiosk")
-    agent = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "token": own})
+    database = connect(database_path)
+    for kiosk in ("k1", "k2"):
+        database.execute(
+            "INSERT INTO kiosks (id, name, printer) VALUES (?, ?, 'agent:')", [kiosk, kiosk]
+        )
+    staff = create_token(database, "kiosk-k1", role="admin", now=datetime.now(UTC))
+    database.conn.close()
+    own, other = pair(app, "print_agent", "k1"), pair(app, "print_agent", "k2")
+    kiosk_screen = pair(app, "kiosk", "k1")
+    for token in (other, kiosk_screen, staff):  # another kiosk's agent, the kiosk, an admin
+        auth = {"agent": "k1", "device": token}
+        assert not socketio.test_client(app, namespace="/kiosk", auth=auth).is_connected("/kiosk")
+    agent = socketio.test_client(app, namespace="/kiosk", auth={"agent": "k1", "device": own})
     assert agent.is_connected("/kiosk")
+
+    def report(token: str, kiosk: str = "k1") -> int:
+        answer = client.post(
+            f"/api/kiosks/{kiosk}/printer",
+            json={"ok": False, "reason": "paper out"},
+            headers={"X-Device-Token": token},
+        )
+        return int(answer.status_code)
+
+    assert [report(own), report(own, "k2"), report(other), report(kiosk_screen)] == [
+        204,
+        401,
+        401,
+        401,
+    ]
+    # and it is no clerk: it opens no counter
+    assert client.post("/api/counters/1/open", headers={"X-Device-Token": own}).status_code == 401

@@ -14,13 +14,16 @@ from db import connect
 from harness.printers import PAPER_PRESENT, FakeNetworkPrinter
 from realtime import socketio
 from tests.conftest import SMALL_CENTER
+from tests.helpers.paired import HEADER, pair
 from tests.helpers.pushes import payloads
 
 pytestmark = pytest.mark.usefixtures("escpos_temp_directory")
 
 
 def issue(client: Any) -> dict[str, Any]:
-    answer = client.post("/api/tickets", json={"service": "A", "kiosk": "k1"})
+    answer = client.post(
+        "/api/tickets", json={"service": "A", "kiosk": "k1"}, headers={HEADER: client.kiosk_token}
+    )
     assert answer.status_code == 201, answer.json
     return dict(answer.json)
 
@@ -35,6 +38,7 @@ def test_a_printer_that_flaps_loses_no_ticket_and_prints_again_when_back(
         kiosk = {"id": "k1", "name": "Sảnh", "printer": printer.url}
         load_center(database, {**SMALL_CENTER, "kiosks": [kiosk]})
         database.conn.close()
+        client.kiosk_token = pair(app, "kiosk", "k1")  # only the paired kiosk prints on its paper
         screen = socketio.test_client(app, namespace="/kiosk")
         screen.get_received("/kiosk")
         up = issue(client)

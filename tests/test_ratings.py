@@ -15,8 +15,9 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Ticket
 from core.ratings import RATING_WINDOW, find_rating, rate_ticket
 from core.serving import finish, no_show, start, transfer
-from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.paired import tablet as paired_tablet
+from tests.helpers.paired import tablet_socket
 from tests.helpers.pushes import pushed, received_until
 from tests.helpers.queues import MONDAY, at, issue, serving_at_counter_1
 
@@ -154,7 +155,9 @@ def test_the_tablet_rates_a_finished_ticket_without_session_or_csrf(
     ticket = finish_one(client)
     tablet = app.test_client()
     answer = tablet.post(
-        "/api/ratings", json={"ticket": ticket["id"], "score": 4, "comment": "Nhanh, chu đáo"}
+        "/api/ratings",
+        json={"ticket": ticket["id"], "score": 4, "comment": "Nhanh, chu đáo"},
+        headers=paired_tablet(app, 1),
     )
     assert answer.status_code == 201
     assert answer.json == {
@@ -177,10 +180,12 @@ def test_the_api_refuses_tickets_not_finished_rated_twice_or_too_late(
     headers = sign_in(client, "an")
     client.post("/api/counters/1/open", headers=headers)
     waiting = client.post("/api/tickets", json={"service": "A"}).json
-    tablet = app.test_client()
+    tablet, paired = app.test_client(), paired_tablet(app, 1)
 
     def rate(ticket_id: int, score: int = 3) -> tuple[int, str]:
-        answer = tablet.post("/api/ratings", json={"ticket": ticket_id, "score": score})
+        answer = tablet.post(
+            "/api/ratings", json={"ticket": ticket_id, "score": score}, headers=paired
+        )
         return answer.status_code, answer.json.get("error", "")
 
     assert rate(waiting["id"]) == (409, "not_finished")
@@ -216,9 +221,11 @@ def test_the_api_refuses_tickets_not_finished_rated_twice_or_too_late(
 def test_bad_rating_bodies_are_400(app: Any, client: Any, body: Any) -> None:
     ticket = finish_one(client)
     assert ticket["id"] == 1
-    answer = app.test_client().post("/api/ratings", json=body)
+    paired = paired_tablet(app, 1)
+    answer = app.test_client().post("/api/ratings", json=body, headers=paired)
     assert (answer.status_code, answer.json["error"]) == (400, "invalid")
-    assert app.test_client().post("/api/ratings", json={"ticket": 1, "score": 4}).status_code == 201
+    good = app.test_client().post("/api/ratings", json={"ticket": 1, "score": 4}, headers=paired)
+    assert good.status_code == 201
 
 
 def test_ratings_are_rate_limited_per_address_apart_from_tickets(database_path: Any) -> None:
@@ -236,15 +243,15 @@ def test_ratings_are_rate_limited_per_address_apart_from_tickets(database_path: 
         assert client.post("/api/tickets", json={"service": "A"}).status_code == 201
     assert client.post("/api/tickets", json={"service": "A"}).status_code == 429
     # the tickets' count is spent; the ratings' is their own
-    for _ in range(2):
-        assert client.post("/api/ratings", json={"ticket": 1, "score": 4}).status_code == 409
+    for _ in range(2):  # refused (no paired tablet), and counted all the same
+        assert client.post("/api/ratings", json={"ticket": 1, "score": 4}).status_code == 403
     limited = client.post("/api/ratings", json={"ticket": 1, "score": 4})
     assert limited.status_code == 429 and limited.json["error"] == "rate_limited"
     other = app.test_client()
     answer = other.post(
         "/api/ratings", json={"ticket": 1, "score": 4}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
     )
-    assert answer.status_code == 409  # another tablet's address has its own count
+    assert answer.status_code == 403  # another address has its own count
 
 
 def test_the_openapi_document_describes_the_rating_route(client: Any) -> None:
@@ -308,15 +315,19 @@ def test_the_home_page_lists_the_rating_tablet(client: Any) -> None:
 def test_a_tablet_hears_its_counter_finish_and_the_visitor_rates_that_ticket(
     app: Any, client: Any
 ) -> None:
-    tablet = socketio.test_client(app, namespace="/rating", query_string="counter=1")
-    other = socketio.test_client(app, namespace="/rating", query_string="counter=2")
+    tablet_token = paired_tablet(app, 1)
+    tablet = tablet_socket(app, 1, tablet_token["X-Device-Token"], query_string="counter=1")
+    other_token = paired_tablet(app, 2)
+    other = tablet_socket(app, 2, other_token["X-Device-Token"])
     assert received_until(tablet, "/rating", "state") == [
         {"name": "state", "args": [{"counter": 1}], "namespace": "/rating"}
     ]
     received_until(other, "/rating", "state")
     ticket = finish_one(client, number=1)
     assert pushed(tablet, "/rating", "rate") == [{"ticket": ticket["id"], "label": "A001"}]
-    answer = app.test_client().post("/api/ratings", json={"ticket": ticket["id"], "score": 1})
+    answer = app.test_client().post(
+        "/api/ratings", json={"ticket": ticket["id"], "score": 1}, headers=tablet_token
+    )
     assert answer.status_code == 201
 
     # Counter 2's finish must reach its own tablet after anything about counter 1 would have.

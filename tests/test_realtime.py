@@ -8,6 +8,7 @@ import pytest
 
 from realtime import socketio
 from tests.conftest import sign_in
+from tests.helpers.paired import tablet_socket
 from tests.helpers.pushes import PUSH_TIMEOUT_S, pushed
 
 
@@ -90,8 +91,8 @@ def test_counter_namespace_needs_a_session(app: Any, client: Any) -> None:
 
 
 def test_rating_tablets_hear_only_their_counter(app: Any, client: Any) -> None:
-    tablet_one = socketio.test_client(app, namespace="/rating", query_string="counter=1")
-    tablet_two = socketio.test_client(app, namespace="/rating", query_string="counter=2")
+    tablet_one = tablet_socket(app, 1, query_string="counter=1")
+    tablet_two = tablet_socket(app, 2)
     headers = sign_in(client, "an")
     client.post("/api/counters/1/open", headers=headers)
     client.post("/api/tickets", json={"service": "A"})
@@ -101,11 +102,15 @@ def test_rating_tablets_hear_only_their_counter(app: Any, client: Any) -> None:
     assert events(tablet_two, "/rating", "rate") == []
 
 
-@pytest.mark.parametrize("counter", ["", "abc", "²", "١", "12345678"])
-def test_a_rating_tablet_without_a_plain_counter_number_is_refused(app: Any, counter: str) -> None:
+@pytest.mark.parametrize("counter", ["1", "", "abc", "²", "١", "12345678"])
+def test_an_unpaired_rating_tablet_is_refused_whatever_its_counter(app: Any, counter: str) -> None:
     tablet = socketio.test_client(app, namespace="/rating", query_string=f"counter={counter}")
 
     assert not tablet.is_connected("/rating")
+
+
+def test_a_paired_tablet_asking_for_another_counter_is_refused(app: Any) -> None:
+    assert not tablet_socket(app, 1, query_string="counter=2").is_connected("/rating")
 
 
 def test_queue_changes_are_coalesced_into_few_pushes(app: Any, client: Any) -> None:

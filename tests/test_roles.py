@@ -38,8 +38,12 @@ PUBLIC = {
     "api.call_a_guide",
     "api.create_feedback",
     "api.show_feedback",
+    "api.start_device_pairing",  # a device asks for a code: public, limited and bounded
+    "api.this_device",  # 401 unless it bears a device's token
 }
-SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i"}  # public, and 401 is their answer to strangers
+# public, and 401 is their answer to strangers
+SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i", "api.this_device"}
+PAIRED_ROUTES = {"api.rate"}  # public, and 403 not_paired without a paired device's token
 SUPERVISORS = {
     "api.cancel_ticket",
     "api.reactivate_ticket",
@@ -56,11 +60,11 @@ SUPERVISORS = {
     "api.simulate_day",
     "api.acknowledge_a_call",
 }
-# What a stranger's device brings to join each public namespace; any other namespace refuses him.
+# What a stranger's device brings to join each public namespace; any other namespace refuses him
+# (/rating too: only a tablet paired with the counter hears whom to ask).
 PUBLIC_NAMESPACES = {
     "/display": "",
     "/kiosk": "",
-    "/rating": "counter=1",
     "/track": "token={token}",
 }
 
@@ -198,7 +202,9 @@ def test_public_routes_are_open_to_strangers(app: Any, client: Any) -> None:
         if route.kind != "public":
             continue
         status = call(client, route).status_code
-        refused = status == 403 or (status == 401 and route.endpoint not in SIGN_IN_ROUTES)
+        refused = (status == 403 and route.endpoint not in PAIRED_ROUTES) or (
+            status == 401 and route.endpoint not in SIGN_IN_ROUTES
+        )
         if refused or status >= 500:
             wrong.append(f"{route}: {status}")
     assert wrong == []
@@ -237,7 +243,10 @@ def check_role(app: Any, client: Any, role: str, headers: dict[str, str]) -> lis
         if expectation(route, role) == "forbidden":
             if status != 403 or answer.json["error"] != "forbidden":
                 wrong.append(f"{role} {route}: {status}, expected 403")
-        elif status not in ALLOWED and not (route.endpoint in SIGN_IN_ROUTES and status == 401):
+        elif status not in ALLOWED and not (
+            (route.endpoint in SIGN_IN_ROUTES and status == 401)
+            or (route.endpoint in PAIRED_ROUTES and status == 403)  # staff are not a tablet
+        ):
             wrong.append(f"{role} {route}: {status} {answer.get_data(as_text=True)[:120]}")
     return wrong
 

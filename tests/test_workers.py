@@ -25,6 +25,7 @@ import simple_websocket
 
 from harness.redis import redis_available, redis_server
 from harness.server import ROOT, Served, flask_command, serve
+from tests.helpers.paired import pair_in
 
 pytestmark = pytest.mark.slow
 
@@ -178,6 +179,7 @@ class Display:
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
         self.disconnected = threading.Event()  # the server closed the namespace (or the socket)
+        self.closed = threading.Event()  # the server closed the namespace (a revoked device)
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         url += f"&{query}" if query else ""
         self.socket = simple_websocket.Client.connect(url, headers=headers)
@@ -204,6 +206,8 @@ class Display:
                     packet = events + packet.split(f"-{self.namespace},", 1)[1]
                 if packet == "2":
                     self.socket.send("3")
+                elif packet.startswith(f"41{self.namespace},"):
+                    self.closed.set()
                 elif packet.startswith(f"40{self.namespace},"):
                     self.connected.set()
                 elif packet.startswith(f"41{self.namespace},"):
@@ -342,13 +346,13 @@ def test_calls_through_both_workers_reach_every_display_and_phone_once_and_in_or
 def test_a_print_agent_on_one_worker_gets_the_tickets_issued_through_the_other(
     two_workers: tuple[Served, str, Path],
 ) -> None:
-    served, token, _ = two_workers
-    agent = Display(served, namespace="/kiosk", auth={"agent": "k1", "token": token})
+    served, token, database = two_workers
+    agent_token = pair_in(database, "print_agent", "k1")
+    kiosk = {"Authorization": f"Bearer {token}", "X-Device-Token": pair_in(database, "kiosk", "k1")}
+    agent = Display(served, namespace="/kiosk", auth={"agent": "k1", "device": agent_token})
     other = next(c for c in one_per_worker(served).values() if c.worker != agent.worker)
 
-    status, ticket = other.send(
-        "POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, Authorization=f"Bearer {token}"
-    )
+    status, ticket = other.send("POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, **kiosk)
 
     assert status == 201 and ticket["print"]["status"] == "sent", ticket
     deadline = time.monotonic() + 10
@@ -357,9 +361,7 @@ def test_a_print_agent_on_one_worker_gets_the_tickets_issued_through_the_other(
     assert [job["label"] for job in agent.jobs] == [ticket["label"]]
     agent.close()
     time.sleep(0.3)
-    status, alone = other.send(
-        "POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, Authorization=f"Bearer {token}"
-    )
+    status, alone = other.send("POST", "/api/tickets", {"service": "A", "kiosk": "k1"}, **kiosk)
     assert alone["print"] == {"status": "failed", "reason": "print agent not connected"}
 
 
@@ -450,3 +452,23 @@ def test_two_workers_without_a_message_queue_refuse_to_start(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "QMS_WORKERS=2" in result.stderr and "QMS_MESSAGE_QUEUE" in result.stderr
     assert not (tmp_path / "qms.db").exists()  # refused before anything was made
+
+
+def test_revoking_a_device_through_one_worker_closes_its_socket_on_the_other(
+    two_workers: tuple[Served, str, Path],
+) -> None:
+    served, _, database = two_workers
+    flask_command(database, "create-user", "quantri", "--role", "admin", "--password", PASSWORD)
+    token = pair_in(database, "tablet", 1)
+    tablet = Display(served, namespace="/rating", auth={"device": token})
+    admin = next(c for c in one_per_worker(served).values() if c.worker != tablet.worker)
+    assert admin.sign_in("quantri")[0] == 200
+
+    status, devices = admin.send("GET", "/api/admin/devices")
+    tablets = [row for row in devices if row["kind"] == "tablet"]
+    assert status == 200 and [row["connected"] for row in tablets] == [True]  # on the other
+    status, _ = admin.send("DELETE", f"/api/admin/devices/{tablets[0]['id']}", {})
+    assert status == 204
+    assert tablet.closed.wait(5), "the revoked tablet's socket stayed open on its worker"
+    status, devices = admin.send("GET", "/api/admin/devices")
+    assert [row for row in devices if row["kind"] == "tablet"] == []

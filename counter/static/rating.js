@@ -4,10 +4,15 @@
  * asks how the service was, takes an optional comment, sends the answer with POST /api/ratings,
  * thanks the visitor and goes back to idle. The socket only pushes; the answer goes over HTTP.
  * A question nobody touches for a minute goes away, so the next visitor never finds the last
- * one's; a face chosen but never sent still counts (it is sent without the comment). */
+ * one's; a face chosen but never sent still counts (it is sent without the comment).
+ *
+ * Only a tablet paired with the counter hears its `rate` and may rate: until an admin has paired
+ * it, the tablet shows its pairing code (device.js); paired with another counter, it goes to
+ * that counter's page. */
 
 import { api } from "../../static/js/api.js";
 import { $, fill, readJson } from "../../static/js/dom.js";
+import { adoptInstallerToken, requirePairing, whoAmI } from "../../static/js/device.js";
 import { openSocket } from "../../static/js/live.js";
 
 const THANKS_MS = 4000; // how long "thank you" (or "cannot be rated") stays before idle
@@ -84,8 +89,8 @@ async function post(rating, comment) {
     return "sent";
   } catch (error) {
     if (error.code === "already_rated") return "sent"; // the same answer got there before
-    // status 0 is the network: the visitor may press Send again
-    return error.status === 404 || error.status === 409 ? "closed" : "retry";
+    // status 0 is the network: the visitor may press Send again; 403: this tablet was revoked
+    return [403, 404, 409].includes(error.status) ? "closed" : "retry";
   }
 }
 
@@ -125,8 +130,26 @@ function connect() {
     query: { counter: body.dataset.counter },
     showLive: setConnected,
     on: { rate: ask },
-    refused: (retry) => setTimeout(retry, REFUSED_RETRY_MS),
+    // refused: paired no more (revoked) -> pair again; else the server was busy -> ask again
+    refused: (retry) =>
+      whoAmI().then((state) => {
+        if (state.status === "paired") setTimeout(retry, REFUSED_RETRY_MS);
+        else window.location.reload();
+      }),
   });
+}
+
+async function start() {
+  adoptInstallerToken();
+  const device = await requirePairing("tablet");
+  if (device.target !== body.dataset.counter) {
+    const address = new URL(window.location.href);
+    address.searchParams.set("counter", device.target);
+    window.location.replace(address.pathname + address.search);
+    return;
+  }
+  body.dataset.device = String(device.id);
+  connect();
 }
 
 for (const button of document.querySelectorAll(".score")) {
@@ -142,4 +165,4 @@ document.addEventListener("pointerdown", touched);
 document.addEventListener("keydown", touched);
 document.addEventListener("contextmenu", (event) => event.preventDefault());
 show("idle");
-connect();
+start();

@@ -9,6 +9,7 @@
  */
 
 import { $, fill, readJson } from "../../static/js/dom.js";
+import { offerPairing } from "../../static/js/device.js";
 import { openSocket } from "../../static/js/live.js";
 import { announce, reloadWhenSilent } from "./announcer.js";
 
@@ -186,4 +187,6 @@ function connect() {
 }
 
 tick();
-connect();
+// A display works unpaired; ?pair=1 shows its pairing code first, so that its socket then comes
+// as the paired display (the admin's devices page shows it connected).
+offerPairing("display").then(connect, connect);

@@ -10,6 +10,7 @@
    Every word comes from the template (#strings), every URL from data-* attributes. */
 
 import { api } from "../../static/js/api.js";
+import { offerPairing } from "../../static/js/device.js";
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { aidsOn, resetAids, toggleAid } from "./access.js";
 import { watchCamera } from "./camera.js";
@@ -241,13 +242,15 @@ function showTicket(ticket, priorityName) {
   // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event,
   // which may even come before this answer (a printer that refuses at once).
   if (status === "sent") status = printFailures.includes(ticket.id) ? "failed" : "printed";
-  showPrintStatus(status);
+  showPrintStatus(status, ticket.print && ticket.print.reason);
 }
 
-function showPrintStatus(status) {
+function showPrintStatus(status, reason) {
   $("print-status").dataset.status = status;
   $("ticket").classList.toggle("is-paperless", status !== "printed");
-  $("print-text").textContent = strings["print_" + status] || strings.print_skipped;
+  // not paired: only the kiosk an admin paired prints on its paper (admin › devices)
+  const words = reason === "kiosk_not_paired" ? strings.print_not_paired : strings["print_" + status];
+  $("print-text").textContent = words || strings.print_skipped;
   if (status !== "skipped") $("printer-notice").hidden = status === "printed";
   countdown(status === "printed" ? TICKET_MS : TICKET_PHOTO_MS, goHome);
 }
@@ -434,5 +437,6 @@ listenForScans(scanned);
 if (data.camera) watchCamera($("camera"), scanned);
 render();
 show("departments");
+offerPairing("kiosk"); // ?pair=1 shows the pairing code; a revoked token is forgotten
 tickClock();
 setInterval(tickClock, 10000);

@@ -1,6 +1,9 @@
 /* The JSON API as every screen calls it: the session cookie, the CSRF token on every change once
- * a page has one, errors as ApiError {status, code, message}, and the server's clock (from each
- * answer's Date header), which timers follow rather than the device's own clock. */
+ * a page has one, a paired device's token (device.js) on every request, errors as ApiError
+ * {status, code, message}, and the server's clock (from each answer's Date header), which timers
+ * follow rather than the device's own clock. */
+
+import { deviceToken } from "./device.js";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -41,6 +44,8 @@ export async function api(method, url, payload, options = {}) {
   const headers = { Accept: "application/json" };
   if (payload !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  const device = deviceToken();
+  if (device) headers["X-Device-Token"] = device;
   const controller = options.timeoutMs ? new AbortController() : null;
   const timer = controller ? setTimeout(() => controller.abort(), options.timeoutMs) : null;
   let response;

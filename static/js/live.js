@@ -4,9 +4,15 @@
  * first and each after a drop, the screen reads again what it may have missed (`connected`),
  * since pushes sent while it was away are gone.
  *
+ * A paired device (device.js) brings its token in the socket's `auth`, read again at every
+ * reconnect; a token the server no longer knows (revoked) is forgotten and the socket connects
+ * again unpaired, where the namespace takes unpaired screens.
+ *
  * The socket.io client is the vendored classic script (static/vendor/socket.io.min.js), loaded
  * before the modules; it defines the global `io`. Without it the screen works on without pushes.
  */
+
+import { deviceToken, forgetDevice, whoAmI } from "./device.js";
 
 /**
  * Open `namespace`. options (all optional):
@@ -29,18 +35,27 @@ export function openSocket(namespace, options = {}) {
   const socket = window.io(namespace, {
     transports: ["websocket"],
     query: options.query || {},
+    auth: (give) => give(deviceToken() ? { device: deviceToken() } : {}),
     reconnectionDelayMax: 5000,
   });
   socket.on("connect", () => {
     showLive(true);
     if (options.connected) options.connected();
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     showLive(false);
     if (options.disconnected) options.disconnected();
+    // The server closed a device's socket: it was revoked (whoAmI forgets the token), or the
+    // socket is asked again as it is; a refusal then goes to `refused` as usual.
+    if (reason === "io server disconnect" && deviceToken()) whoAmI().then(() => socket.connect());
   });
-  socket.on("connect_error", () => {
+  socket.on("connect_error", (error) => {
     showLive(false);
+    if (deviceToken() && String(error && error.message).startsWith("device_unknown")) {
+      forgetDevice(); // revoked: carry on as an unpaired screen, where that is allowed
+      socket.connect();
+      return;
+    }
     // A network failure is retried by the client itself (socket.active); a refusal is not.
     if (!socket.active && options.refused) options.refused(() => socket.connect());
   });

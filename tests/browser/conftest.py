@@ -55,8 +55,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         database, "create-user", "boss", "--role", "supervisor", "--password", CLERK_PASSWORD
     )
     flask_command(database, "create-user", ADMIN, "--role", "admin", "--password", CLERK_PASSWORD)
+    token = flask_command(database, "pair-device", "kiosk", "k1", "--name", "Kiosk k1").strip()
     with gunicorn(database, folder / "gunicorn.log") as base:
+        PAIRED_KIOSKS[base] = token
         yield base
+
+
+PAIRED_KIOSKS: dict[str, str] = {}  # each module's server: the token of its kiosk k1
+
+
+@pytest.fixture(scope="module")
+def kiosk_k1(server: str) -> str:
+    """The token of the device paired as kiosk k1 on the module's server: it prints there."""
+    return PAIRED_KIOSKS[server]
 
 
 @pytest.fixture(scope="session")

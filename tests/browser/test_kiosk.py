@@ -25,6 +25,7 @@ from harness.printers import closed_port
 from harness.server import gunicorn
 from tests.conftest import SMALL_CENTER
 from tests.helpers.devices import choose, open_kiosk, shot, staff_api, take_ticket, waiting
+from tests.helpers.paired import pair_in
 
 PHONE = {"width": 390, "height": 844}
 CALL_TIMEOUT_MS = 12_000  # the phone polls every 10 s; the hall's socket is usually faster
@@ -39,9 +40,9 @@ def expect_qr_of(page: Page, track_url: str) -> None:
 
 
 def test_visitor_taps_department_service_regular_and_gets_a_printed_ticket(
-    new_context: Any, server: str
+    new_context: Any, server: str, kiosk_k1: str
 ) -> None:
-    page = open_kiosk(new_context, server)
+    page = open_kiosk(new_context, server, token=kiosk_k1)
     before = waiting(page.request, server, "A")
     expect(page.locator(".center-name")).to_have_text(
         "Trung tâm Phục vụ hành chính công thành phố Cần Thơ"
@@ -87,8 +88,10 @@ def test_priority_visitor_gets_a_priority_ticket(new_context: Any, server: str) 
     shot(page, "kiosk-5-priority-ticket")
 
 
-def test_paperless_visitor_gets_the_ticket_on_screen_only(new_context: Any, server: str) -> None:
-    page = open_kiosk(new_context, server)
+def test_paperless_visitor_gets_the_ticket_on_screen_only(
+    new_context: Any, server: str, kiosk_k1: str
+) -> None:
+    page = open_kiosk(new_context, server, token=kiosk_k1)
     choose(page, "Sở Tài chính", "Đăng ký doanh nghiệp")
     switch = page.locator("#paperless")
     expect(switch).to_have_attribute("aria-checked", "false")
@@ -134,8 +137,10 @@ def test_waiting_counts_follow_tickets_issued_elsewhere(new_context: Any, server
     )
 
 
-def test_english_visitor_leaves_the_kiosk_in_vietnamese(new_context: Any, server: str) -> None:
-    page = open_kiosk(new_context, server)
+def test_english_visitor_leaves_the_kiosk_in_vietnamese(
+    new_context: Any, server: str, kiosk_k1: str
+) -> None:
+    page = open_kiosk(new_context, server, token=kiosk_k1)
     page.locator(".language", has_text="English").tap()
     expect(page.locator(".prompt").first).to_have_text(re.compile("Choose a department"))
     choose(page, "Department of Agriculture and Environment", "Land registration")
@@ -205,8 +210,12 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         migrate(database)
         load_center(database, center)
         database.conn.close()
+        KX_TOKENS.append(pair_in(folder / "qms.db", "kiosk", "kx"))
         with gunicorn(folder / "qms.db", folder / "gunicorn.log") as base:
             yield base
+
+
+KX_TOKENS: list[str] = []  # the small server's kiosk kx, paired
 
 
 def test_quota_reached_while_choosing_is_said_plainly_and_greys_the_service(
@@ -251,7 +260,7 @@ def test_service_outside_its_hours_is_greyed_with_its_hours(
 def test_printer_failure_shows_the_ticket_to_photograph(
     new_context: Any, small_server: str
 ) -> None:
-    page = open_kiosk(new_context, small_server, "kiosk=kx")
+    page = open_kiosk(new_context, small_server, "kiosk=kx", token=KX_TOKENS[-1])
     choose(page, "Sở Tư pháp", "Hộ tịch")
     ticket = take_ticket(page, "Lấy số thường")
     assert ticket["print"]["status"] == "failed"

@@ -44,9 +44,13 @@ def agent_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     database = folder / "qms.db"
     (folder / "center.toml").write_text(CENTER)
     flask_command(database, "load-config", str(folder / "center.toml"))
-    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    token = flask_command(database, "pair-device", "print_agent", "k1").strip()
+    KIOSK_TOKENS.append(flask_command(database, "pair-device", "kiosk", "k1").strip())
     with gunicorn(database, Path(folder) / "gunicorn.log") as base:
         yield base, token
+
+
+KIOSK_TOKENS: list[str] = []  # the server's kiosk k1, paired: its tickets go to the agent
 
 
 @contextmanager
@@ -69,7 +73,7 @@ def test_a_ticket_the_agent_cannot_print_turns_to_the_paperless_path(
 ) -> None:
     base, token = agent_server
     with agent_on_a_refusing_printer(base, token):
-        page = open_kiosk(new_context, base)
+        page = open_kiosk(new_context, base, token=KIOSK_TOKENS[-1])
         choose(page, "Sở Tư pháp", "Hộ tịch")
         answer = take_ticket(page, "Lấy số thường")
         assert answer["print"] == {"status": "sent", "reason": None}
@@ -85,7 +89,7 @@ def test_a_failure_heard_before_the_ticket_answer_still_shows_paperless(
     """A printer that refuses at once can be reported before the kiosk reads its ticket."""
     base, token = agent_server
     with agent_on_a_refusing_printer(base, token):
-        page = open_kiosk(new_context, base)
+        page = open_kiosk(new_context, base, token=KIOSK_TOKENS[-1])
         held: list[Any] = []
 
         def hold_the_answer(route: Route) -> None:

@@ -13,14 +13,23 @@ from typing import Any
 
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from tests.helpers.devices import VIOLATIONS, Clerk, issue_ticket, shot
+from tests.helpers.devices import (
+    VIOLATIONS,
+    Clerk,
+    device_token,
+    issue_ticket,
+    pair_shown_code,
+    shot,
+    shown_code,
+)
 
 SOCKET = re.compile(r".*/socket\.io/.*")
 IDLE_AFTER_THANKS_MS = 10_000
 
 
 def open_tablet(new_context: Any, server: str, number: int) -> tuple[Page, list[WebSocketRoute]]:
-    """The tablet of a counter, connected; answers it and its websockets, which a test may cut."""
+    """The tablet of a counter, paired by an admin and connected; answers it and its websockets,
+    which a test may cut."""
     page: Page = new_context().new_page()
     page.add_init_script(VIOLATIONS)
     sockets: list[WebSocketRoute] = []
@@ -32,6 +41,7 @@ def open_tablet(new_context: Any, server: str, number: int) -> tuple[Page, list[
     page.route_web_socket(SOCKET, relay)
     page.clock.install()
     page.goto(f"{server}/counter/rating?counter={number}")
+    pair_shown_code(new_context, server, page, "tablet", number)
     expect(page.locator("body")).to_have_attribute("data-connected", "true")
     expect(page.locator("#idle-screen")).to_be_visible()
     return page, sockets
@@ -44,8 +54,13 @@ def served(clerk: Clerk, kiosk: Any, server: str, service: str) -> dict[str, Any
     return clerk.post("finish")["ticket"]
 
 
-def rate_again(kiosk: Any, server: str, ticket_id: int) -> tuple[int, str]:
-    answer = kiosk.post(server + "/api/ratings", data={"ticket": ticket_id, "score": 1})
+def rate_again(kiosk: Any, server: str, ticket_id: int, tablet: Page) -> tuple[int, str]:
+    """Rate a ticket again with the tablet's own token (from another client)."""
+    answer = kiosk.post(
+        server + "/api/ratings",
+        data={"ticket": ticket_id, "score": 1},
+        headers={"X-Device-Token": device_token(tablet)},
+    )
     return answer.status, answer.json().get("error", "")
 
 
@@ -80,7 +95,7 @@ def test_a_visitor_rates_the_service_with_a_face_and_a_comment(
 
         expect(tablet.locator(".thanks-title")).to_have_text("Cảm ơn!")
         expect(tablet.locator("#idle-screen")).to_be_visible(timeout=IDLE_AFTER_THANKS_MS)
-        assert rate_again(kiosk, server, ticket["id"]) == (409, "already_rated")
+        assert rate_again(kiosk, server, ticket["id"], tablet) == (409, "already_rated")
         assert tablet.evaluate("window.cspViolations") == []
     finally:
         clerk.leave()
@@ -105,7 +120,7 @@ def test_the_tablet_follows_the_next_ticket_leaves_an_untouched_question_and_say
             tablet.clock.fast_forward("01:01")
         assert posted.value.status == 201 and posted.value.json()["score"] == 2
         expect(tablet.locator("#idle-screen")).to_be_visible()
-        assert rate_again(kiosk, server, second["id"]) == (409, "already_rated")
+        assert rate_again(kiosk, server, second["id"], tablet) == (409, "already_rated")
         # the jumped minute also passed the socket's heartbeat: let it reconnect before the next
         expect(tablet.locator("body")).to_have_attribute("data-connected", "true")
 
@@ -114,8 +129,9 @@ def test_the_tablet_follows_the_next_ticket_leaves_an_untouched_question_and_say
         expect(tablet.locator("#ask-ticket")).to_have_text(f"Số thứ tự {third['label']}")
         tablet.clock.fast_forward("01:01")
         expect(tablet.locator("#idle-screen")).to_be_visible()
-        assert rate_again(kiosk, server, first["id"])[0] == 201  # the first one was left unrated
-        assert rate_again(kiosk, server, third["id"])[0] == 201
+        # the first one was left unrated
+        assert rate_again(kiosk, server, first["id"], tablet)[0] == 201
+        assert rate_again(kiosk, server, third["id"], tablet)[0] == 201
 
         # the socket drops: the tablet says so, reconnects by itself, and hears the next ticket
         expect(tablet.locator("body")).to_have_attribute("data-connected", "true")
@@ -140,4 +156,5 @@ def test_a_tablet_without_a_counter_says_how_to_write_its_address(
     expect(page.locator(".setup-example")).to_have_text(f"{server}/counter/rating?counter=1")
     page.get_by_role("link", name="Quầy 3", exact=True).click()
     expect(page.locator(".idle-counter")).to_have_text("Quầy 3")
-    expect(page.locator("body")).to_have_attribute("data-connected", "true")
+    shown_code(page)  # unpaired: it asks to be paired before it listens
+    expect(page.locator("body")).to_have_attribute("data-connected", "false")

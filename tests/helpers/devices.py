@@ -63,10 +63,14 @@ def shot(page: Page, name: str, full_page: bool = False) -> None:
 # ---------- the kiosk ----------
 
 
-def open_kiosk(new_context: Any, server: str, query: str = "kiosk=k1") -> Page:
+def open_kiosk(
+    new_context: Any, server: str, query: str = "kiosk=k1", token: str | None = None
+) -> Page:
+    """The kiosk's touch screen; with the `token` of a kiosk device (`flask pair-device kiosk
+    ID`, given as an installer does, after # in the address) it prints on that kiosk's paper."""
     page: Page = new_context(has_touch=True).new_page()
     page.set_viewport_size(PORTRAIT)
-    page.goto(f"{server}/kiosk/?{query}")
+    page.goto(f"{server}/kiosk/?{query}" + (f"#device={token}" if token else ""))
     expect(page.locator(".department").first).to_be_visible()
     return page
 
@@ -123,6 +127,35 @@ def sign_in_admin(page: Page, username: str = ADMIN, password: str = CLERK_PASSW
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
     expect(page.locator(".who-name")).to_have_text(username)
     return admin_ready(page)
+
+
+# ---------- paired devices ----------
+
+DEVICE_TOKEN = "qms.device.token"  # where device.js keeps a paired device's token
+
+
+def shown_code(page: Page) -> str:
+    """The pairing code a device's page shows, once it shows one."""
+    expect(page.locator("#device-pairing")).to_be_visible()
+    expect(page.locator("#device-code")).to_have_text(re.compile(r"^[A-Z2-9]{3} [A-Z2-9]{3}$"))
+    return page.locator("#device-code").inner_text().replace(" ", "")
+
+
+def pair_shown_code(new_context: Any, server: str, page: Page, kind: str, target: Any) -> None:
+    """An admin enters the code the page shows (over the API, from another PC)."""
+    code = shown_code(page)
+    request, csrf = staff_api(new_context, server, ADMIN)
+    answer = request.post(
+        server + "/api/admin/devices",
+        data={"code": code, "kind": kind, "target": None if target is None else str(target)},
+        headers=csrf,
+    )
+    assert answer.status == 201, answer.text()
+    expect(page.locator("#device-pairing")).to_be_hidden()
+
+
+def device_token(page: Page) -> str:
+    return str(page.evaluate(f"localStorage.getItem({DEVICE_TOKEN!r})"))
 
 
 # ---------- a clerk's API calls, from a second PC ----------
