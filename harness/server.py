@@ -56,8 +56,13 @@ def gunicorn(database: Path, log: Path, **environment: str) -> Iterator[str]:
 
 
 @contextmanager
-def serve(database: Path, log: Path, **environment: str) -> Iterator[Served]:
-    """Serve the app from gunicorn on a loopback port held for the whole block; yield it."""
+def serve(
+    database: Path, log: Path, *, config: str = "gunicorn.conf.py", **environment: str
+) -> Iterator[Served]:
+    """Serve the app from gunicorn on a loopback port held for the whole block; yield it.
+
+    `config` is the gunicorn configuration file (the center's own by default; the profiling
+    benchmark wraps it)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = int(listener.getsockname()[1])
         env = {
@@ -66,7 +71,7 @@ def serve(database: Path, log: Path, **environment: str) -> Iterator[Served]:
             "QMS_TICKET_RATE_LIMIT": "off",
             **environment,
         }
-        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+        command = [sys.executable, "-m", "gunicorn", "-c", config]
         with log.open("w") as output:
             process = subprocess.Popen(
                 [*command, "--bind", f"fd://{listener.fileno()}", "server:create_app()"],
