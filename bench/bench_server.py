@@ -3,9 +3,12 @@
 - tickets issued per second with 8 keep-alive HTTP clients (no printer);
 - issue latency p50/p99 at a paced 50 tickets/s, printing to a `dummy:` printer;
 - "next" pressed -> `called` received by every one of N display sockets, p50/p99;
-- the server's memory (RSS) with those sockets connected.
+- the server's memory (RSS) with those sockets connected;
 
-Run: .venv/bin/python bench/bench_server.py [--displays 300] [--seconds 5]
+the first three with --waiting tickets (2,000 by default) already waiting in each service the
+tickets go to, as at a busy morning: a ticket must cost the same then as in an empty queue.
+
+Run: .venv/bin/python bench/bench_server.py [--displays 300] [--seconds 5] [--waiting 2000]
 """
 
 from __future__ import annotations
@@ -19,15 +22,19 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.display_sockets import DisplayFleet  # noqa: E402
+from core.tickets import issue_ticket  # noqa: E402
+from db import connect  # noqa: E402
 from harness.printers import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
 from harness.server import Served, flask_command, serve  # noqa: E402
 
 PASSWORD = "bench-password-1"
+PRIORITY_EVERY = 10
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -118,6 +125,15 @@ def call_latency(base: str, fleet: DisplayFleet, calls: int) -> tuple[list[float
     return latencies, missed
 
 
+def fill_queue(database: Path, service: str, count: int) -> None:
+    """Put `count` waiting tickets in a service's queue (every tenth a priority one)."""
+    db = connect(database)
+    for index in range(count):
+        priority = "elderly" if index % PRIORITY_EVERY == PRIORITY_EVERY - 1 else None
+        issue_ticket(db, service, now=datetime.now(UTC), priority=priority)
+    db.conn.close()
+
+
 def worker_rss_mb(master_pid: int) -> float:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     total = 0
@@ -164,6 +180,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--worker-class", default="gevent")
+    parser.add_argument("--waiting", type=int, default=2000)
     options = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -174,6 +191,8 @@ def main() -> None:
         center.write_text(BENCH_CENTER.replace("{printer_port}", str(printer.port)))
         flask_command(database, "load-config", str(center))
         flask_command(database, "create-user", "bench", "--role", "clerk", "--password", PASSWORD)
+        for service in ("A", "B"):
+            fill_queue(database, service, options.waiting)
         log = Path(folder) / "gunicorn.log"
         with serve(database, log, QMS_WORKER_CLASS=options.worker_class) as served:
             report(served, options)
@@ -182,7 +201,10 @@ def main() -> None:
 def report(served: Served, options: argparse.Namespace) -> None:
     """Measure the running server and print each figure as it comes."""
     base = served.url
-    print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
+    print(
+        f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores;"
+        f" {options.waiting} tickets already waiting in each service issued to"
+    )
     rate = throughput(base, options.seconds)
     print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
     printed = throughput(base, options.seconds, kiosk="k2")

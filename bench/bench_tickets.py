@@ -8,7 +8,8 @@
 - with --profile, where a request's time goes: cProfile in the worker during the 8-client run
   (bench/profiled_gunicorn.py), the functions that take the most time printed.
 
-A tenth of the waiting tickets are priority. Loops are bounded by --seconds and --calls.
+A tenth of the waiting tickets are priority (bench_server.fill_queue). Loops are bounded by
+--seconds and --calls.
 
 Run: .venv/bin/python bench/bench_tickets.py [--waiting 0 2000] [--seconds 5] [--profile]
 """
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_server import (  # noqa: E402
     BENCH_CENTER,
+    fill_queue,
     paced_latency,
     percentile,
     throughput,
@@ -41,18 +43,8 @@ from core.tickets import issue_ticket  # noqa: E402
 from db import connect  # noqa: E402
 from harness.server import flask_command, serve  # noqa: E402
 
-PRIORITY_EVERY = 10
 ROOT = Path(__file__).resolve().parent.parent
 PROFILED = ROOT / "bench" / "profiled_gunicorn.py"
-
-
-def fill_queue(database: Path, service: str, count: int) -> None:
-    """Put `count` waiting tickets in a service's queue (every tenth a priority one)."""
-    db = connect(database)
-    for index in range(count):
-        priority = "elderly" if index % PRIORITY_EVERY == PRIORITY_EVERY - 1 else None
-        issue_ticket(db, service, now=datetime.now(UTC), priority=priority)
-    db.conn.close()
 
 
 def new_center(folder: Path, waiting: int) -> Path:
