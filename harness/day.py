@@ -296,12 +296,11 @@ class Day:
 
     # --- the clerks ---------------------------------------------------------------------------
 
-    def clerk(self, number: int, chance: random.Random) -> None:
-        with Client(self.served.url) as client:
+    def clerk(self, client: Client, number: int, chance: random.Random) -> None:
+        with client:
             self._clerk(client, number, chance)
 
     def _clerk(self, client: Client, number: int, chance: random.Random) -> None:
-        client.sign_in(clerk_name(number))
         client.send("POST", f"/api/counters/{number}/open")
         while not self.closing.is_set() and time.monotonic() < self.deadline:
             pressed = time.monotonic()
@@ -347,16 +346,17 @@ class Day:
         plan = self.plan
         if self.fleet.connect("hall", "/display", [""] * plan.displays) != plan.displays:
             self.result.problems.append("not every hall display connected")
-        for number in range(1, plan.counters + 1):  # each counter's screen, its clerk signed in
-            with Client(self.served.url) as screen:
-                screen.sign_in(clerk_name(number))
-            cookie = {"Cookie": screen.headers["Cookie"]}
+        clerks = []
+        for number in range(1, plan.counters + 1):
+            # The counter terminal: one sign-in (a password hash: half a second of the server's
+            # time, so one after the other), its screen's socket and its requests in one session.
+            terminal = Client(self.served.url)
+            terminal.sign_in(clerk_name(number))
+            cookie = {"Cookie": terminal.headers["Cookie"]}
             if self.fleet.connect(f"screen:{number}", "/counter", [""], cookie, False) != 1:
                 self.result.problems.append(f"counter {number}'s screen refused")
-        clerks = [
-            threading.Thread(target=self.clerk, args=(n, random.Random(plan.seed + n)))
-            for n in range(1, plan.counters + 1)
-        ]
+            chance = random.Random(plan.seed + number)
+            clerks.append(threading.Thread(target=self.clerk, args=(terminal, number, chance)))
         for thread in clerks:
             thread.start()
         per_round = -(-plan.visitors // plan.rounds)

@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
+import os
+import queue
 import threading
 import time
 from collections import defaultdict
@@ -134,11 +136,21 @@ class _Loop:
         }
 
 
+def _next_command(commands: Any, parent: int) -> tuple[Any, ...]:
+    """The parent's next command; "stop" when the parent is gone (killed, it sends none)."""
+    while os.getppid() == parent:
+        with contextlib.suppress(queue.Empty):
+            return tuple(commands.get(timeout=1.0))
+    return ("stop",)
+
+
 def _serve_commands(url: str, commands: Any, answers: Any) -> None:
+    parent = os.getppid()
+
     async def main() -> None:
         fleet, loop = _Loop(url), asyncio.get_running_loop()
         while True:
-            command, *arguments = await loop.run_in_executor(None, commands.get)
+            command, *arguments = await loop.run_in_executor(None, _next_command, commands, parent)
             if command == "connect":
                 answers.put(await fleet.connect(*arguments))
             elif command == "disconnect":
