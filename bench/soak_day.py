@@ -84,6 +84,8 @@ def main() -> None:
             result = day.run(on_round=print_round)
             problems = result.problems + account_for_every_ticket(database, day)
             report = fleet.report()
+            if report.dropped:
+                problems.append(f"{report.dropped} sockets dropped: {report.drop_reasons}")
             rss = [figures["rss_mb"] for figures in result.rounds]
             print(
                 f"the day: {result.issued} tickets issued, {result.served} served,"
@@ -114,7 +116,8 @@ def main() -> None:
                     f" server RSS {held['rss_mb']:.0f} MB",
                     flush=True,
                 )
-                problems += [] if not held["missed"] and not held["refused"] else ["held"]
+                if held["missed"] or held["refused"] or held["dropped"]:
+                    problems.append(f"2,000 sockets: {held}")
     sys.exit(1 if problems else 0)
 
 

@@ -335,8 +335,6 @@ class Day:
                         self.result.ratings += 1
                 else:
                     self.result.problems.append(f"rating of {label} refused: {answer}")
-            if visitor is not None and visitor.follows:
-                self.fleet.disconnect(f"phone:{label}")  # the visitor leaves with the phone
         client.send("POST", f"/api/counters/{number}/close")
 
     # --- the day ------------------------------------------------------------------------------
@@ -389,7 +387,10 @@ class Day:
                 if labels <= self.done:
                     break
             time.sleep(0.1)
-        time.sleep(1.0)  # the last pushes land, the phones' sockets close
+        time.sleep(1.0)  # the last pushes land
+        # The round's visitors leave with their phones (not before: a call may still be on its
+        # way to a phone when the clerk finishes, on a busy server).
+        self.fleet.disconnect(*(f"phone:{v.label}" for v in visitors if v.follows and v.label))
         report = self.fleet.report()
         latencies = self.call_latencies(self.fleet.arrivals("/display", sorted(labels)), labels)
         self.result.latencies_ms.extend(latencies)
@@ -492,6 +493,7 @@ def hold_sockets(served: Served, fleet: SocketFleet, plan: DayPlan, total: int, 
         "deliveries": len(latencies),
         "missed": missed,
         "dropped": report.dropped,
+        "drop_reasons": report.drop_reasons,
         "rss_mb": rss,
     }
 

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simple_websocket import AioClient
@@ -40,8 +40,10 @@ class FleetReport:
     dropped: int = 0
     refused: int = 0
     closed: int = 0
+    drop_reasons: list[str] = field(default_factory=list)
 
     def add(self, other: dict[str, Any]) -> None:
+        self.drop_reasons.extend(other["drop_reasons"])
         for name in ("connected", "dropped", "refused", "closed"):
             setattr(self, name, getattr(self, name) + other[name])
 
@@ -55,6 +57,7 @@ class _Loop:
         self.arrivals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         self.connected = self.dropped = self.refused = self.closed = 0
         self.opened: dict[str, float] = {}  # group -> when its last socket was let in
+        self.drop_reasons: list[str] = []
 
     async def client(
         self,
@@ -98,9 +101,10 @@ class _Loop:
             if opened:
                 self.closed += 1
             raise
-        except Exception:  # the server closed it, or the connection broke
+        except Exception as error:  # the server closed it, or the connection broke
             if opened:
                 self.dropped += 1
+                self.drop_reasons.append(f"{namespace}: {error!r}"[:200])
             if not ready.done():
                 self.refused += 1
                 ready.set_result(False)
@@ -121,8 +125,8 @@ class _Loop:
         done = await asyncio.wait_for(asyncio.gather(*readies), CONNECT_TIMEOUT_S)
         return sum(done)
 
-    async def disconnect(self, group: str) -> None:
-        tasks = self.groups.pop(group, [])
+    async def disconnect(self, *groups: str) -> None:
+        tasks = [task for group in groups for task in self.groups.pop(group, [])]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -133,6 +137,7 @@ class _Loop:
             "dropped": self.dropped,
             "refused": self.refused,
             "closed": self.closed,
+            "drop_reasons": self.drop_reasons[:5],
         }
 
 
@@ -238,9 +243,9 @@ class SocketFleet:
                 commands.put(command(index))
             return [answers.get(timeout=CONNECT_TIMEOUT_S + 10) for _, answers in self.channels]
 
-    def disconnect(self, group: str) -> None:
-        """Close a group of sockets (the visitor left): not a drop."""
-        self._everywhere(lambda _index: ("disconnect", group))
+    def disconnect(self, *groups: str) -> None:
+        """Close groups of sockets (the visitors left): not a drop."""
+        self._everywhere(lambda _index: ("disconnect", *groups))
 
     def arrivals(self, namespace: str, labels: list[str]) -> dict[str, list[float]]:
         """When each socket of a namespace received the `called` of each of these labels."""
