@@ -387,7 +387,7 @@ class Day:
                 if labels <= self.done:
                     break
             time.sleep(0.1)
-        time.sleep(1.0)  # the last pushes land
+        self.wait_for_the_hall(labels)
         # The round's visitors leave with their phones (not before: a call may still be on its
         # way to a phone when the clerk finishes, on a busy server).
         self.fleet.disconnect(*(f"phone:{v.label}" for v in visitors if v.follows and v.label))
@@ -407,6 +407,16 @@ class Day:
         }
         self.result.rounds.append(figures)
         return figures
+
+    def wait_for_the_hall(self, labels: set[str], timeout_s: float = 15.0) -> None:
+        """Until every hall display has every call of these tickets (a busy server's pushes may
+        trail the clerks' requests), or the timeout: a call missing then is a missed call."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            heard = self.fleet.arrivals("/display", sorted(labels))
+            if all(len(heard.get(label, [])) >= self.plan.displays for label in labels):
+                return
 
     def call_latencies(self, hall: dict[str, list[float]], labels: set[str]) -> list[float]:
         """Milliseconds from "next" pressed to each hall display's `called`, for these tickets;
