@@ -10,6 +10,7 @@ otherwise hold a restart for 30 s.
 """
 
 import os
+import resource
 import runpy
 import sys
 from pathlib import Path
@@ -44,7 +45,20 @@ def _workers() -> int:
 
 workers = _workers()
 worker_class = os.environ.get("QMS_WORKER_CLASS", "gevent")
-worker_connections = 2000
+# Sockets and requests one worker holds at once: 2,000 screens and phones (design.md section 8)
+# with room left for the clerks' and kiosks' requests (a 2,001st socket would otherwise wait).
+worker_connections = 3000
+
+
+def _raise_open_files(wanted: int) -> None:
+    """Each socket is an open file: lift the soft limit (often 1,024) towards the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < ceiling:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+
+
+_raise_open_files(worker_connections + 200)  # and the database, logs and Redis
 graceful_timeout = 3
 timeout = 60
 control_socket_disable = True

@@ -4,9 +4,12 @@
   paired kiosk (its `X-Device-Token` looked up on every request);
 - issue latency p50/p99 at a paced 50 tickets/s, printing to a `dummy:` printer;
 - "next" pressed -> `called` received by every one of N display sockets, p50/p99;
-- the server's memory (RSS) with those sockets connected.
+- the server's memory (RSS) with those sockets connected;
 
-Run: .venv/bin/python bench/bench_server.py [--displays 300] [--seconds 5]
+the first three with --waiting tickets (2,000 by default) already waiting in each service the
+tickets go to, as at a busy morning: a ticket must cost the same then as in an empty queue.
+
+Run: .venv/bin/python bench/bench_server.py [--displays 300] [--seconds 5] [--waiting 2000]
 """
 
 from __future__ import annotations
@@ -20,15 +23,19 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.display_sockets import DisplayFleet  # noqa: E402
+from core.tickets import issue_ticket  # noqa: E402
+from db import connect  # noqa: E402
 from harness.printers import PAPER_PRESENT, FakeNetworkPrinter  # noqa: E402
 from harness.server import Served, flask_command, serve  # noqa: E402
 
 PASSWORD = "bench-password-1"
+PRIORITY_EVERY = 10
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -131,6 +138,15 @@ def call_latency(base: str, fleet: DisplayFleet, calls: int) -> tuple[list[float
     return latencies, missed
 
 
+def fill_queue(database: Path, service: str, count: int) -> None:
+    """Put `count` waiting tickets in a service's queue (every tenth a priority one)."""
+    db = connect(database)
+    for index in range(count):
+        priority = "elderly" if index % PRIORITY_EVERY == PRIORITY_EVERY - 1 else None
+        issue_ticket(db, service, now=datetime.now(UTC), priority=priority)
+    db.conn.close()
+
+
 def worker_rss_mb(master_pid: int) -> float:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     total = 0
@@ -181,6 +197,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--worker-class", default="gevent")
+    parser.add_argument("--waiting", type=int, default=2000)
     options = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -195,6 +212,8 @@ def main() -> None:
             kiosk: flask_command(database, "pair-device", "kiosk", kiosk).strip()
             for kiosk in ("k1", "k2")
         }
+        for service in ("A", "B"):
+            fill_queue(database, service, options.waiting)
         log = Path(folder) / "gunicorn.log"
         with serve(database, log, QMS_WORKER_CLASS=options.worker_class) as served:
             report(served, options, kiosks)
@@ -203,7 +222,10 @@ def main() -> None:
 def report(served: Served, options: argparse.Namespace, kiosks: dict[str, str]) -> None:
     """Measure the running server and print each figure as it comes."""
     base = served.url
-    print(f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores")
+    print(
+        f"server: gunicorn {options.worker_class}, 1 worker, on {os.cpu_count()} cores;"
+        f" {options.waiting} tickets already waiting in each service issued to"
+    )
     rate = throughput(base, options.seconds)
     print(f"tickets issued per second, 8 keep-alive clients: {rate:.0f}")
     paired = throughput(  # a queue of its own: as long as the first one's, not longer

@@ -64,6 +64,9 @@ class DisplayFleet:
 
     async def _display(self) -> None:
         socket = await AioClient.connect(self.url)
+        # simple-websocket 1.1 leaves a frame that came in the handshake's read in wsproto's
+        # buffer until more bytes arrive (the server's ping, 10 s later): hand it over now.
+        await socket._handle_events()
         prefix = f"42{self.namespace},"
         try:
             await socket.receive()  # Engine.IO open packet

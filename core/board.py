@@ -21,12 +21,10 @@ def waiting_counts(db: Database, day: str) -> dict[str, int]:
     """Tickets waiting today, per service queue (every enabled service, zeros included)."""
     counts = {service.code: 0 for service in list_services(db) if service.enabled}
     for row in rows(
-        db,
-        "SELECT queue, count(*) AS n FROM tickets WHERE day = ? AND status = 'waiting'"
-        " GROUP BY queue",
-        [day],
+        db, "SELECT queue, regular + priority AS n FROM queue_lengths WHERE day = ?", [day]
     ):
-        counts[row["queue"]] = row["n"]
+        if row["n"] or row["queue"] in counts:
+            counts[row["queue"]] = row["n"]
     return counts
 
 

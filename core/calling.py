@@ -21,14 +21,17 @@ from core.models import Call, Counter, CounterStatus, Ticket, TicketStatus, time
 from core.tickets import find_by_label, ticket_from_cursor
 from core.transaction import immediate
 
+# The first of the line's index (tickets_in_line): the oldest priority (0) or regular (1) ticket.
 OLDEST_WAITING = (
     "SELECT id FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
-    " AND priority IS {} NULL ORDER BY issued_at, id LIMIT 1"
+    " AND (priority IS NULL) = ? ORDER BY issued_at, id LIMIT 1"
 )
-# A checked-in booking whose slot has begun goes before the walk-ins, earliest slot first.
+# A checked-in booking whose slot has begun goes before the walk-ins, earliest slot first. Read
+# from the day's checked-in bookings (a booking is checked in on its own day), not from the line.
 BOOKED_DUE = (
-    "SELECT t.id FROM tickets t JOIN appointments a ON a.ticket = t.id"
-    " WHERE t.queue = ? AND t.day = ? AND t.status = 'waiting' AND a.starts_at <= ?"
+    "SELECT t.id FROM appointments a JOIN tickets t ON t.id = a.ticket"
+    " WHERE a.day = ?2 AND a.ticket IS NOT NULL AND a.starts_at <= ?3"
+    " AND t.queue = ?1 AND t.day = ?2 AND t.status = 'waiting'"
     " ORDER BY a.starts_at, t.issued_at, t.id LIMIT 1"
 )
 
@@ -52,8 +55,8 @@ def choose_next(
             booked = db.execute(BOOKED_DUE, [service, day, timestamp(now)]).fetchone()
             if booked:
                 return int(booked[0])
-        priority = db.execute(OLDEST_WAITING.format("NOT"), [service, day]).fetchone()
-        regular = db.execute(OLDEST_WAITING.format(""), [service, day]).fetchone()
+        priority = db.execute(OLDEST_WAITING, [service, day, False]).fetchone()
+        regular = db.execute(OLDEST_WAITING, [service, day, True]).fetchone()
         if priority and regular and max_in_row is not None:
             if priority_streak(db, service, day, max_in_row) >= max_in_row:
                 return int(regular[0])

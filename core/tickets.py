@@ -131,6 +131,14 @@ def _issued_today(db: Database, service: str, day: str) -> int:
     return 0
 
 
+def queue_length(db: Database, queue: str, day: str) -> tuple[int, int]:
+    """Tickets of the queue waiting that day, regular and priority (a row SQLite keeps)."""
+    found = db.execute(
+        "SELECT regular, priority FROM queue_lengths WHERE queue = ? AND day = ?", [queue, day]
+    ).fetchone()
+    return (int(found[0]), int(found[1])) if found else (0, 0)
+
+
 def _waiting_before(
     db: Database,
     queue: str,
@@ -142,21 +150,21 @@ def _waiting_before(
     """Waiting tickets of the queue that will be served before one of this priority.
 
     Priority tickets pass regular ones; among equals the older goes first. A ticket not yet
-    issued (issued_at None) comes after every waiting ticket of its rank.
+    issued (issued_at None) comes after every waiting ticket of its rank: the queue's length,
+    read without counting the line. A waiting ticket counts the older ones of its rank, in the
+    line's index, up to its own place.
     """
-    sql = "SELECT count(*) FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
-    params: list[Any] = [queue, day]
+    regular, priorities = queue_length(db, queue, day)
     if issued_at is None:
-        if priority is not None:
-            sql += " AND priority IS NOT NULL"
-    else:
-        earlier = "(issued_at < ? OR (issued_at = ? AND id < ?))"
-        params += [issued_at, issued_at, ticket_id]
-        if priority is None:
-            sql += f" AND (priority IS NOT NULL OR {earlier})"
-        else:
-            sql += f" AND priority IS NOT NULL AND {earlier}"
-    return int(db.execute(sql, params).fetchone()[0])
+        return priorities if priority is not None else regular + priorities
+    earlier = int(
+        db.execute(
+            "SELECT count(*) FROM tickets WHERE queue = ? AND day = ? AND status = 'waiting'"
+            " AND (priority IS NULL) = ? AND (issued_at, id) < (?, ?)",
+            [queue, day, priority is None, issued_at, ticket_id],
+        ).fetchone()[0]
+    )
+    return earlier if priority is not None else priorities + earlier
 
 
 def median_service_s(db: Database, service: str, default_service_s: int = DEFAULT_SERVICE_S) -> int:

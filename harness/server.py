@@ -62,21 +62,30 @@ def gunicorn(database: Path, log: Path, **environment: str) -> Iterator[str]:
 
 
 @contextmanager
-def serve(database: Path, log: Path, **environment: str) -> Iterator[Served]:
-    """Serve the app from gunicorn on a loopback port held for the whole block; yield it."""
-    with serve_answering(database, log, 200, environment) as served:
+def serve(
+    database: Path, log: Path, *, config: str = "gunicorn.conf.py", **environment: str
+) -> Iterator[Served]:
+    """Serve the app from gunicorn on a loopback port held for the whole block; yield it.
+
+    `config` is the gunicorn configuration file (the center's own by default; the profiling
+    benchmark wraps it)."""
+    with serve_answering(database, log, 200, environment, config) as served:
         yield served
 
 
 @contextmanager
 def serve_answering(
-    database: Path, log: Path, health: int, environment: dict[str, str]
+    database: Path,
+    log: Path,
+    health: int,
+    environment: dict[str, str],
+    config: str = "gunicorn.conf.py",
 ) -> Iterator[Served]:
     """`serve`, yielding once /healthz answers `health` (503: a server started on a broken
     disk, which answers `storage` until the disk is fixed)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = int(listener.getsockname()[1])
-        process = _start(listener, database, log, environment)
+        process = _start(listener, database, log, environment, config=config)
         served = Served(f"http://127.0.0.1:{port}", process.pid)
         try:
             _wait_healthy(served.url, process, log, health)
@@ -96,6 +105,7 @@ def _start(
     log: Path,
     environment: dict[str, str],
     session: bool = False,
+    config: str = "gunicorn.conf.py",
 ) -> subprocess.Popen[bytes]:
     """Start gunicorn on the held socket. `session`: in a process group of its own, which a
     test kills whole, logging after the runs before it."""
@@ -105,7 +115,7 @@ def _start(
         "QMS_TICKET_RATE_LIMIT": "off",
         **environment,
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+    command = [sys.executable, "-m", "gunicorn", "-c", config]
     with log.open("a" if session else "w") as output:
         return subprocess.Popen(
             [*command, "--bind", f"fd://{listener.fileno()}", "server:create_app()"],
