@@ -10,7 +10,17 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, join_room
 
-from realtime import COUNTER, DISPLAY, KIOSK, RATING, TRACK, print_agents, socketio, welcome
+from realtime import (
+    COUNTER,
+    DISPLAY,
+    KIOSK,
+    RATING,
+    SUPERVISORS,
+    TRACK,
+    print_agents,
+    socketio,
+    welcome,
+)
 
 
 @socketio.on("connect", namespace=DISPLAY)
@@ -20,10 +30,14 @@ def display_connected(_auth: Any = None) -> None:
 
 @socketio.on("connect", namespace=COUNTER)
 def counter_connected(_auth: Any = None) -> None:
-    from api.auth import current_user  # here: api imports realtime
+    from api.auth import SUPERVISORS as SUPERVISOR_ROLES  # here: api imports realtime
+    from api.auth import current_user
 
-    if current_user() is None:  # the API's checks: shift, password reset, disabled account
+    user = current_user()
+    if user is None:  # the API's checks: shift, password reset, disabled account
         raise ConnectionRefusedError("sign in first")
+    if user.role in SUPERVISOR_ROLES:  # low ratings, with their comments, are theirs
+        join_room(SUPERVISORS)
     welcome(COUNTER)
 
 

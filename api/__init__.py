@@ -11,6 +11,7 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     admin_tokens,
     appointments,
     counters,
+    dossiers,
     errors,
     kiosks,
     openapi,

@@ -38,6 +38,7 @@ class EventType(StrEnum):
     TICKET_CANCELLED = "ticket_cancelled"
     TICKET_REACTIVATED = "ticket_reactivated"
     TICKET_PRIORITY_CHANGED = "ticket_priority_changed"
+    TICKET_RATED = "ticket_rated"
     COUNTER_OPENED = "counter_opened"
     COUNTER_RESUMED = "counter_resumed"
     COUNTER_PAUSED = "counter_paused"

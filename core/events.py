@@ -29,6 +29,7 @@ TICKET_KINDS = {
     EventType.TICKET_CANCELLED: "cancelled",
     EventType.TICKET_REACTIVATED: "reactivated",
     EventType.TICKET_PRIORITY_CHANGED: "prioritised",
+    EventType.TICKET_RATED: "rated",
 }
 
 # The kind each counter event is logged as, and the status it leaves the counter in.

@@ -53,6 +53,8 @@ class Center:
     timezone: str
     priority_max_in_row: int | None  # None: strict, priority always first
     footer: str
+    rating_scale: int = 3  # 3 levels or 4 faces (core.vocabulary.RATING_LEVELS)
+    dossier_pattern: str | None = None  # the center's rule for its dossier codes (a regex)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -131,6 +133,7 @@ class Ticket:
     outcome: str | None
     kiosk: str | None
     predicted_wait_s: int | None
+    dossier: str | None = None  # the dossier code (mã hồ sơ) given at the finish, or at a kiosk
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:

@@ -2,8 +2,9 @@
 
 Each row makes its event happen through the API of a real app (a tmp SQLite file), with a
 listener connected on every namespace and room, and compares what each one heard with the row.
-Listeners: the hall display, a clerk's terminal, a kiosk, the rating tablets of counters 1 and
-2, the phone following A001 (the ticket the rows act on) and the phone following A002.
+Listeners: the hall display, a clerk's terminal, a supervisor's monitor, a kiosk, the rating
+tablets of counters 1 and 2, the phone following A001 (the ticket the rows act on) and the phone
+following A002.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ from db.web import get_db, now
 from realtime import socketio
 from tests.conftest import sign_in
 
-SNAPSHOTS = {"/display": ["board"], "/counter": ["board"], "/kiosk": ["services"]}
+SNAPSHOTS = {
+    "/display": ["board"],
+    "/counter": ["board"],
+    "/counter supervisor": ["board"],
+    "/kiosk": ["services"],
+}
 QUIET: dict[str, list[str]] = {
     "/rating counter:1": [],
     "/rating counter:2": [],
@@ -42,7 +48,8 @@ def heard(own: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
 
 CALL = {"/display": ["called", "board"], "/track A001": ["called"]}
 PHONE = {"/track A001": ["ticket"]}
-COUNTER_STATE = {"/counter": ["counter", "board"]}
+COUNTER_STATE = {"/counter": ["counter", "board"], "/counter supervisor": ["counter", "board"]}
+MOVED = ["counter", "counter", "board"]
 
 # event type -> what each namespace (and room) receives, in order
 TABLE: dict[EventType, dict[str, list[str]]] = {
@@ -61,13 +68,19 @@ TABLE: dict[EventType, dict[str, list[str]]] = {
     EventType.COUNTER_RESUMED: heard(COUNTER_STATE),
     EventType.COUNTER_PAUSED: heard(COUNTER_STATE),
     EventType.COUNTER_CLOSED: heard(COUNTER_STATE),
-    EventType.CLERK_MOVED: heard({"/counter": ["counter", "counter", "board"]}),
+    EventType.CLERK_MOVED: heard({"/counter": MOVED, "/counter supervisor": MOVED}),
     EventType.CONFIGURATION_CHANGED: heard(
         {"/display": ["board", "configuration"], "/kiosk": ["services", "configuration"]}
     ),
     EventType.PRINTER_REPORTED: {
         **{listener: [] for listener in heard()},
         "/kiosk": ["printer"],
+    },
+    # A low rating: the supervisors' monitor, never the clerks' terminals; the phone refreshes.
+    EventType.TICKET_RATED: {
+        **{listener: [] for listener in heard()},
+        "/counter supervisor": ["low_rating"],
+        **PHONE,
     },
 }
 
@@ -116,6 +129,12 @@ def _printer(center: Center) -> None:
     assert answer.status_code == 204
 
 
+def _rate_low(center: Center) -> None:
+    token = center.tickets[0]["track_url"].removeprefix("/t/")
+    body = {"token": token, "score": 1, "reasons": ["waited_too_long"]}
+    assert center.clerk.post("/api/ratings", json=body).status_code == 201
+
+
 Step = Callable[[Center], object]
 OPEN: Step = lambda center: center.counter("open")  # noqa: E731
 CALLED: list[Step] = [OPEN, lambda center: center.counter("next")]
@@ -160,6 +179,7 @@ SCENES: dict[EventType, tuple[list[Step], Step]] = {
     ),
     EventType.CONFIGURATION_CHANGED: ([], _configuration),
     EventType.PRINTER_REPORTED: ([], _printer),
+    EventType.TICKET_RATED: ([*CALLED, lambda center: center.counter("finish")], _rate_low),
 }
 
 
@@ -175,6 +195,12 @@ class Listeners:
             "/display": (socketio.test_client(app, namespace="/display"), "/display"),
             "/counter": (
                 socketio.test_client(app, namespace="/counter", flask_test_client=center.clerk),
+                "/counter",
+            ),
+            "/counter supervisor": (
+                socketio.test_client(
+                    app, namespace="/counter", flask_test_client=center.supervisor
+                ),
                 "/counter",
             ),
             "/kiosk": (socketio.test_client(app, namespace="/kiosk"), "/kiosk"),

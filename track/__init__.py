@@ -11,8 +11,9 @@ from flask.typing import ResponseReturnValue
 
 from core.center import get_center, list_services
 from core.errors import NotFound
+from core.ratings import rating_offer
 from core.tickets import find_by_token, track_state
-from db.web import get_db
+from db.web import get_db, now
 
 bp = Blueprint(
     "track",
@@ -36,6 +37,9 @@ def page(token: str) -> ResponseReturnValue:
         center=center,
         ticket=ticket,
         token=token,
-        state=track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]),
+        state={
+            **track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"]),
+            "rating": rating_offer(database, ticket, now=now()),
+        },
         services={service.code: service for service in list_services(database)},
     )
