@@ -15,6 +15,7 @@ from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     errors,
     kiosks,
     openapi,
+    rating_reports,
     ratings,
     reports,
     services,

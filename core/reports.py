@@ -9,7 +9,10 @@ What each figure means, so that a manager and a program read them the same way:
   until its last call);
 - service time: from "start" (or the call, when the clerk did not press start) to "finish";
 - service level: the share of served tickets called within their service's target wait;
-- rating: the mean score (4 very satisfied ... 1 unsatisfied) and how many ratings;
+- rating: on the center's scale in force (3 levels or 4 faces; ratings given on the other are
+  converted, core.ratings.level_on): how many, the mean level (highest best), the share that was
+  not low (the satisfaction figure), how many were low and the reasons they gave; the ratings
+  themselves, with comments and dossiers, and the per-dossier figure are core/rating_report.py's;
 - bookings: per service that had any, see core/booking_report.py.
 
 Reads only. Durations are computed by SQLite (julianday) in one pass over the period's tickets,
@@ -18,16 +21,20 @@ so a year of one center (150,000 tickets) is summarised well under a second (ben
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from core.center import list_counters, list_services
+from core.center import get_center, list_counters, list_services
 from core.errors import InvalidInput
+from core.rating_report import dossier_figures
+from core.ratings import is_low, level_on
 
 MAX_DAYS = 366
 LONG_PERIOD_DAYS = 31
@@ -44,7 +51,14 @@ class Figures:
     within_target: int = 0
     waits: list[float] = field(default_factory=list)
     service_times: list[float] = field(default_factory=list)
-    scores: list[int] = field(default_factory=list)
+    scores: list[int] = field(default_factory=list)  # on the center's scale
+    low_ratings: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def rated(self, level: int, low: bool, reasons: list[str]) -> None:
+        self.scores.append(level)
+        self.low_ratings += low
+        self.reasons.update(reasons)
 
     def add(self, other: Figures) -> None:
         self.issued += other.issued
@@ -55,6 +69,8 @@ class Figures:
         self.waits.extend(other.waits)
         self.service_times.extend(other.service_times)
         self.scores.extend(other.scores)
+        self.low_ratings += other.low_ratings
+        self.reasons.update(other.reasons)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +85,11 @@ class Figures:
             "service_level": round(self.within_target / self.served, 3) if self.served else None,
             "rating_mean": round(statistics.fmean(self.scores), 2) if self.scores else None,
             "ratings": len(self.scores),
+            "satisfied_share": (
+                round(1 - self.low_ratings / len(self.scores), 3) if self.scores else None
+            ),
+            "low_ratings": self.low_ratings,
+            "reasons": dict(sorted(self.reasons.items())),
         }
 
 
@@ -113,21 +134,28 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
             by_counter.setdefault(counter, Figures()).add(ended)
         if clerk is not None:
             by_clerk.setdefault(clerk, Figures()).add(ended)
-    for service, counter, clerk, score in db.execute(
-        "SELECT service, counter, clerk, score FROM ratings WHERE day BETWEEN ? AND ?", period
+    scale = get_center(db).rating_scale
+    for service, counter, clerk, score, given_on, reasons in db.execute(
+        "SELECT service, counter, clerk, score, scale, reasons FROM ratings"
+        " WHERE day BETWEEN ? AND ?",
+        period,
     ):
+        level = level_on(score, given_on, scale)
+        said = json.loads(reasons) if reasons else []
         for rated in (totals, by_service.get(service), by_counter.get(counter)):
             if rated is not None:
-                rated.scores.append(score)
+                rated.rated(level, is_low(level, scale), said)
         if clerk is not None:
-            by_clerk.setdefault(clerk, Figures()).scores.append(score)
+            by_clerk.setdefault(clerk, Figures()).rated(level, is_low(level, scale), said)
 
     from core.booking_report import bookings_summary  # it reads this module's figures
 
     return {
         "from": period[0],
         "to": period[1],
+        "rating_scale": scale,
         "totals": totals.as_dict(),
+        "dossiers": dossier_figures(db, first, last, scale),
         "bookings": bookings_summary(db, first, last),
         "services": [
             {

@@ -132,6 +132,7 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
         "estimated_wait_range_min": [0, 1],
         "counter": None,
         "called_at": None,
+        "rating": None,  # asked once the ticket is finished
     }
     token = ticket["track_url"].removeprefix("/t/")
     assert f'data-ticket-url="/api/tickets/{token}"' in html

@@ -10,6 +10,7 @@ import { api } from "../../static/js/api.js";
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { watchCamera } from "./camera.js";
 import { bookingScreen } from "./booking.js";
+import { dossierScreen, isDossierCode } from "./dossier.js";
 import { listenForScans, readCard } from "./card.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
 import { listen } from "./live.js";
@@ -168,6 +169,7 @@ function forgetCard() {
    most), and an elderly holder's ticket is taken as soon as the service is known. */
 function scanned(text) {
   const read = readCard(text, data.timezone);
+  if (!read && isDossierCode(text.trim()) && !busy) return dossier.scanned(text);
   if (!read) {
     forgetCard();
     showCardNotice(strings.card_bad, "bad"); // the buttons work as before
@@ -314,6 +316,14 @@ Object.assign(
     },
   })
 );
+
+/* A visitor back for a dossier's result ("Trả kết quả"), by the receipt's code. */
+const dossier = dossierScreen(data, {
+  show,
+  showTicket: (ticket) => showTicket(ticket, ""),
+  request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
+});
+Object.assign(actions, dossier.actions);
 
 /* For a moment after each tap the screen takes no touch (CSS: .is-settling), so the second
    tap of a double tap cannot press the button that just appeared under the finger. */
