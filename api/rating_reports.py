@@ -41,6 +41,14 @@ DOSSIER_COLUMNS = (
 )
 
 
+def as_text(cell: str | None) -> str | None:
+    """A visitor's words as text in a spreadsheet: one that starts like a formula (=, +, -, @)
+    gets a leading apostrophe, or Excel would run it when the supervisor opens the file."""
+    if cell and cell[0] in "=+-@\t\r":
+        return "'" + cell
+    return cell
+
+
 def _whole(name: str, default: int, high: int) -> int:
     text = request.args.get(name)
     if text is None or text == "":
@@ -87,7 +95,12 @@ def report_ratings_csv() -> ResponseReturnValue:
     writer = csv.writer(out)
     writer.writerow(DOSSIER_COLUMNS)
     for rating in dossier_ratings(get_db(), first, last):
-        values = {**rating, "reasons": " ".join(rating["reasons"]), "low": int(rating["low"])}
+        values = {
+            **rating,
+            "reasons": " ".join(rating["reasons"]),
+            "low": int(rating["low"]),
+            "comment": as_text(rating["comment"]),
+        }
         writer.writerow(["" if values[c] is None else values[c] for c in DOSSIER_COLUMNS])
     name = f"ratings-{first.isoformat()}-{last.isoformat()}.csv"
     return Response(
