@@ -43,7 +43,7 @@ PRINT = "print"
 COUNTER_STATE = "counter"
 CONFIGURATION = "configuration"
 LOW_RATING = "low_rating"
-SUPERVISORS = "supervisors"  # the room of supervisors' and admins' sockets on /counter
+SUPERVISOR_ROOM = "staff:supervisors"  # the room of supervisors' and admins' sockets on /counter
 
 PUBLISHER = "qms.publisher"
 AGENTS = "qms.print_agents"
@@ -254,7 +254,7 @@ def _low_rating(event: DomainEvent) -> None:
         LOW_RATING,
         {"label": event.payload["label"], **rating.to_dict()},
         namespace=COUNTER,
-        to=SUPERVISORS,
+        to=SUPERVISOR_ROOM,
     )
 
 

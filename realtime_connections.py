@@ -15,7 +15,7 @@ from realtime import (
     DISPLAY,
     KIOSK,
     RATING,
-    SUPERVISORS,
+    SUPERVISOR_ROOM,
     TRACK,
     print_agents,
     socketio,
@@ -30,14 +30,13 @@ def display_connected(_auth: Any = None) -> None:
 
 @socketio.on("connect", namespace=COUNTER)
 def counter_connected(_auth: Any = None) -> None:
-    from api.auth import SUPERVISORS as SUPERVISOR_ROLES  # here: api imports realtime
-    from api.auth import current_user
+    from api.auth import SUPERVISORS, current_user  # here: api imports realtime
 
     user = current_user()
     if user is None:  # the API's checks: shift, password reset, disabled account
         raise ConnectionRefusedError("sign in first")
-    if user.role in SUPERVISOR_ROLES:  # low ratings, with their comments, are theirs
-        join_room(SUPERVISORS)
+    if user.role in SUPERVISORS:  # low ratings, with their comments, are theirs
+        join_room(SUPERVISOR_ROOM)
     welcome(COUNTER)
 
 

@@ -34,6 +34,7 @@ PUBLIC = {
     "api.show_appointment",
     "api.cancel_appointment",
     "api.check_in_appointment",
+    "api.dossier_ticket",
 }
 SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i"}  # public, and 401 is their answer to strangers
 SUPERVISORS = {
@@ -42,6 +43,8 @@ SUPERVISORS = {
     "api.move_clerk",
     "api.report_summary",
     "api.report_summary_csv",
+    "api.report_ratings",
+    "api.report_ratings_csv",
     "api.staffing_advice_report",
 }
 # What a stranger's device brings to join each public namespace; any other namespace refuses him.
@@ -55,6 +58,7 @@ PUBLIC_NAMESPACES = {
 # Bodies that get past validation, so staff calls reach the domain and answer 200/204/409.
 BODIES: dict[str, Any] = {
     "api.create_ticket": {"service": "A"},
+    "api.dossier_ticket": {"dossier": "000.00.12.H13-261205-0001"},
     "api.rate": {"ticket": 1, "score": 4},
     "api.sign_in": {"username": "nobody", "password": "not-the-password"},
     "api.pause_counter": {"reason": "lunch"},
