@@ -19,9 +19,13 @@ from sqlite_utils import Database
 from core.center import get_center
 from core.ratings import is_low, level_on
 from core.rows import rows
-from core.vocabulary import RATING_LEVELS
+from core.vocabulary import LOW_SCORE, RATING_LEVELS
 
 LIST_MAX = 5000  # ratings one page of the list answers; the CSV has them all
+# A low rating, on the scale it was given on: converting keeps what is low (core.ratings.level_on).
+LOW = "r.score <= CASE r.scale {} END".format(
+    " ".join(f"WHEN {scale} THEN {low}" for scale, low in LOW_SCORE.items())
+)
 
 
 def rating_list(
@@ -41,13 +45,19 @@ def rating_list(
     reads). Answers {scale, total, ratings}; `total` counts them all, past `limit`.
     """
     scale = get_center(db).rating_scale
-    found = [
-        rating
-        for rating in _ratings(db, first, last, scale, order="r.at DESC, r.ticket DESC")
-        if (not only_low or rating["low"]) and (not only_said or rating["said"])
+    where = [
+        *([LOW] if only_low else []),
+        *(["(r.reasons IS NOT NULL OR r.comment IS NOT NULL)"] if only_said else []),
     ]
-    end = None if limit is None else offset + limit
-    return {"scale": scale, "total": len(found), "ratings": found[offset:end]}
+    condition = "".join(f" AND {clause}" for clause in where)
+    total = db.execute(
+        f"SELECT count(*) FROM ratings AS r WHERE r.day BETWEEN ? AND ?{condition}",
+        [first.isoformat(), last.isoformat()],
+    ).fetchone()[0]
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    order = f"r.at DESC, r.ticket DESC{page}"
+    found = list(_ratings(db, first, last, scale, order=order, where=condition))
+    return {"scale": scale, "total": total, "ratings": found}
 
 
 def dossier_ratings(db: Database, first: date, last: date) -> list[dict[str, Any]]:
@@ -62,10 +72,10 @@ def dossier_figures(db: Database, first: date, last: date, scale: int) -> dict[s
     satisfied (not low) and their share: the center's per-dossier satisfaction figure."""
     latest = rows(
         db,
-        "SELECT score, scale FROM ratings AS r WHERE dossier IS NOT NULL AND day BETWEEN ? AND ?"
-        " AND NOT EXISTS (SELECT 1 FROM ratings AS later WHERE later.dossier = r.dossier"
-        " AND later.day BETWEEN ? AND ? AND (later.at, later.ticket) > (r.at, r.ticket))",
-        [first.isoformat(), last.isoformat()] * 2,
+        "SELECT score, scale FROM (SELECT score, scale, row_number() OVER (PARTITION BY dossier"
+        " ORDER BY at DESC, ticket DESC) AS newest FROM ratings"
+        " WHERE dossier IS NOT NULL AND day BETWEEN ? AND ?) WHERE newest = 1",
+        [first.isoformat(), last.isoformat()],
     )
     satisfied = sum(
         not is_low(level_on(row["score"], row["scale"], scale), scale) for row in latest
@@ -77,12 +87,15 @@ def dossier_figures(db: Database, first: date, last: date, scale: int) -> dict[s
     }
 
 
-def _ratings(db: Database, first: date, last: date, scale: int, *, order: str) -> Any:
+def _ratings(
+    db: Database, first: date, last: date, scale: int, *, order: str, where: str = ""
+) -> Any:
     for row in rows(
         db,
         "SELECT r.ticket, t.label, r.day, r.at, r.service, r.counter, r.clerk, r.dossier,"
         " r.score, r.scale, r.reasons, r.comment, r.source FROM ratings AS r"
-        f" JOIN tickets AS t ON t.id = r.ticket WHERE r.day BETWEEN ? AND ? ORDER BY {order}",
+        " JOIN tickets AS t ON t.id = r.ticket"
+        f" WHERE r.day BETWEEN ? AND ?{where} ORDER BY {order}",
         [first.isoformat(), last.isoformat()],
     ):
         level = level_on(row["score"], row["scale"], scale)

@@ -195,3 +195,35 @@ def test_a_visitor_back_for_a_result_scans_the_receipt_at_the_kiosk(
         expect(kiosk.locator("#ticket-label")).to_have_text(again.value.json()["label"])
     finally:
         desk.leave()
+
+
+def test_the_clerk_scans_the_receipt_at_the_finish_and_its_code_reaches_the_rating(
+    new_context: Any, server: str
+) -> None:
+    from tests.browser.test_floor_supervision import open_counter
+
+    terminal = open_counter(new_context, server, "clerk4", 8)  # serves M
+    kiosk = new_context().request
+    issued = kiosk.post(server + "/api/tickets", data={"service": "M"}).json()
+    terminal.keyboard.press("n")  # call next, from the keyboard as a clerk works
+    expect(terminal.locator("#ticket-label")).to_have_text(issued["label"])
+    expect(terminal.locator("#dossier-form")).to_be_visible()
+
+    # a code that is not this center's: said in words, and the ticket stays in hand
+    terminal.keyboard.press("d")
+    expect(terminal.locator("#dossier-input")).to_be_focused()
+    terminal.keyboard.type("HS-2026-1\n", delay=5)  # the reader types fast and ends with Enter
+    expect(terminal.locator("#message")).to_contain_text("Mã hồ sơ không đúng mẫu")
+    expect(terminal.locator("#ticket-label")).to_have_text(issued["label"])
+
+    terminal.locator("#dossier-input").fill("")
+    terminal.locator("#dossier-input").focus()
+    with terminal.expect_response(re.compile(r".*/finish$")) as finished:
+        terminal.keyboard.type(DOSSIER + "\n", delay=5)
+    assert finished.value.status == 200
+    assert finished.value.json()["ticket"]["dossier"] == DOSSIER
+    expect(terminal.locator("#dossier-form")).to_be_hidden()
+
+    token = issued["track_url"].removeprefix("/t/")
+    rated = kiosk.post(server + "/api/ratings", data={"token": token, "score": 3}).json()
+    assert (rated["dossier"], rated["level"]) == (DOSSIER, "very_satisfied")
