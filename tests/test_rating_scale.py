@@ -246,3 +246,31 @@ def test_a_low_rating_reaches_the_supervisors_monitor_at_once_and_no_clerk(
     assert [m["name"] for m in monitor.get_received("/counter")].count("low_rating") == 0
     monitor.disconnect(namespace="/counter")
     terminal.disconnect(namespace="/counter")
+
+
+# ---- the admin sets them ----------------------------------------------------------------------
+
+
+def test_the_admin_sets_the_scale_and_the_dossier_pattern_and_a_bad_one_is_refused(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    pattern = r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$"
+    body = {"name": "Trung tâm thử", "rating_scale": 3, "dossier_pattern": pattern}
+    answer = client.put("/api/admin/center", json=body, headers=admin)
+    assert answer.status_code == 200
+    assert (answer.json["rating_scale"], answer.json["dossier_pattern"]) == (3, pattern)
+    renamed = client.put("/api/admin/center", json={"name": "Trung tâm mới"}, headers=admin)
+    assert renamed.json["rating_scale"] == 3  # left out: kept
+    for wrong, code in (
+        ({"rating_scale": 5}, "rating_scale"),
+        ({"rating_scale": "3"}, "rating_scale"),
+        ({"dossier_pattern": "(a+)+$"}, "dossier_pattern"),
+    ):
+        refused = client.put("/api/admin/center", json={"name": "X", **wrong}, headers=admin)
+        assert (refused.status_code, refused.json["error"]) == (400, code), wrong
+    html = client.get("/admin/center").get_data(as_text=True)
+    assert 'name="rating_scale" value="3" data-type="int" checked' in html
+    assert 'name="dossier_pattern" value="^\\d{3}' in html
+    tablet = client.get("/counter/rating?counter=1").get_data(as_text=True)
+    assert 'data-scale="3"' in tablet and "Không hài lòng" in tablet and "Bình thường" not in tablet
+    assert tablet.count('data-low="true"') == 1 and tablet.count('class="reason"') == 5
