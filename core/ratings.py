@@ -20,7 +20,7 @@ takes the database and `now`, and returns a frozen dataclass.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -133,7 +133,7 @@ def rate_by_token(
 
 def _rate(
     db: Database,
-    find: Any,
+    find: Callable[[Database, Any], Ticket],
     key: Any,
     score: int,
     comment: str | None,
@@ -152,7 +152,7 @@ def _rate(
     chosen = _reasons(reasons, low=is_low(score, scale))
     window = PHONE_RATING_WINDOW if source == "phone" else RATING_WINDOW
     with immediate(db):
-        ticket: Ticket = find(db, key)
+        ticket = find(db, key)
         _check_rateable(db, ticket, window, now)
         row = rows(
             db,
