@@ -123,6 +123,7 @@ def test_the_phone_rates_its_finished_ticket_once_and_the_monitor_and_report_see
         expect(phone.locator("#rate-reasons")).to_be_visible()
         phone.get_by_role("button", name="Phải đi lại nhiều lần").click()
         phone.locator("#rate-comment").fill("Lần thứ ba tôi phải quay lại.")
+        shot(phone, "track-rating", full_page=True)
         with phone.expect_response(re.compile(r".*/api/ratings$")) as answered:
             phone.get_by_role("button", name="Gửi đánh giá").click()
         assert answered.value.status == 201
@@ -140,6 +141,7 @@ def test_the_phone_rates_its_finished_ticket_once_and_the_monitor_and_report_see
         expect(low).to_contain_text("Lần thứ ba tôi phải quay lại.")
         expect(low).to_contain_text(f"hồ sơ {DOSSIER}")
         expect(monitor.locator("#low-box")).to_have_attribute("data-alert", "true")
+        shot(monitor, "monitor-low-rating", full_page=True)
 
         # once: the page says so after a reload, and the API refuses a second answer
         phone.reload()
