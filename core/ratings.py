@@ -223,9 +223,8 @@ def _check_rateable(db: Database, ticket: Ticket, window: timedelta, now: dateti
         raise Conflict(f"Ticket {ticket.label} is already rated.", code="already_rated")
     if now - parse_timestamp(ticket.finished_at) > window:
         minutes = int(window.total_seconds() // 60)
-        raise Conflict(
-            f"Ticket {ticket.label} finished more than {minutes} minutes ago.", code="too_late"
-        )
+        since = f"{minutes // 60} hours" if minutes % 60 == 0 else f"{minutes} minutes"
+        raise Conflict(f"Ticket {ticket.label} finished more than {since} ago.", code="too_late")
 
 
 def find_rating(db: Database, ticket_id: int) -> Rating | None:

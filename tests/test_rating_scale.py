@@ -141,7 +141,7 @@ def test_the_phone_may_not_rate_after_a_day(db: Database, clock: Any) -> None:
     assert rating_offer(db, ticket, now=clock()) == {"rated": False, "open": False, "scale": 4}
     with pytest.raises(Conflict) as refused:
         rate_by_token(db, ticket.token, 4, None, now=clock())
-    assert refused.value.code == "too_late"
+    assert refused.value.code == "too_late" and "more than 24 hours ago" in refused.value.message
 
 
 def served_over_api(client: Any) -> dict[str, Any]:
