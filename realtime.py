@@ -43,6 +43,7 @@ PRINT = "print"
 COUNTER_STATE = "counter"
 CONFIGURATION = "configuration"
 KIOSK_HELP = "kiosk_help"
+LOW_RATING = "low_rating"
 SUPERVISORS_ROOM = "role:supervisor"  # on /counter: the sockets of supervisors and admins
 
 PUBLISHER = "qms.publisher"
@@ -257,6 +258,26 @@ def _ask_for_a_rating(event: DomainEvent) -> None:
     )
 
 
+def _low_rating(event: DomainEvent) -> None:
+    """A visitor was not satisfied: the supervisors' monitor shows it at once, with the reasons
+    and the comment (read here: the event leaves the comment's text out). Clerks' terminals on
+    the same namespace are not told: a comment about one clerk is for the supervisors."""
+    if not event.payload["low"] or event.ticket is None:
+        return
+    from core.ratings import find_rating
+
+    database, _moment = _db_and_now()
+    rating = find_rating(database, event.ticket)
+    if rating is None:
+        return
+    socketio.emit(
+        LOW_RATING,
+        {"label": event.payload["label"], **rating.to_dict()},
+        namespace=COUNTER,
+        to=SUPERVISORS_ROOM,
+    )
+
+
 def _counter_state(event: DomainEvent) -> None:
     """A counter opened, paused or closed: the clerks' terminals and the monitor follow it."""
     _emit_counter(
@@ -329,6 +350,7 @@ pushes: dict[EventType, tuple[Push, ...]] = {
     EventType.TICKET_REACTIVATED: (_tell_the_phone, _snapshots),
     EventType.TICKET_PRIORITY_CHANGED: (_tell_the_phone, _snapshots),
     EventType.TICKET_EXPIRED: (_tell_the_phone, _snapshots),
+    EventType.TICKET_RATED: (_low_rating, _tell_the_phone),
     EventType.COUNTER_OPENED: (_counter_state, _snapshots),
     EventType.COUNTER_RESUMED: (_counter_state, _snapshots),
     EventType.COUNTER_PAUSED: (_counter_state, _snapshots),

@@ -84,7 +84,7 @@ def counter_connected(_auth: Any = None) -> None:
     user = current_user()
     if user is None:  # the API's checks: shift, password reset, disabled account
         raise ConnectionRefusedError("sign in first")
-    if user.role in SUPERVISORS:  # kiosks' calls for a guide go to them alone
+    if user.role in SUPERVISORS:  # kiosks' calls for a guide, low ratings with their comments
         join_room(SUPERVISORS_ROOM)
     welcome(COUNTER)
 

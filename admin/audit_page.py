@@ -80,6 +80,8 @@ FIELDS = {
     "name_en": lazy_pgettext("admin", "english name"),
     "language": lazy_pgettext("admin", "language"),
     "footer": lazy_pgettext("admin", "ticket footer"),
+    "rating_scale": lazy_pgettext("admin", "rating scale"),
+    "dossier_pattern": lazy_pgettext("admin", "dossier code pattern"),
     "department": lazy_pgettext("admin", "department"),
     "target_wait_min": lazy_pgettext("admin", "target wait (min)"),
     "daily_quota": lazy_pgettext("admin", "daily quota"),

@@ -1,5 +1,6 @@
 """The reports page: the summary of a period (core/reports.py) for supervisors and admins, with
-the usual periods one click away and the same figures as a CSV download.
+the usual periods one click away and the same figures as a CSV download; then what visitors said
+(their reasons and comments, with the clerk, service and dossier) and the ratings per dossier.
 
 A plain GET form, so a report is a link a manager can bookmark or send.
 """
@@ -18,9 +19,12 @@ from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
 from core.priority_report import priority_impact
+from core.rating_report import rating_list
 from core.reports import summary
 from core.utilisation import clerk_time
 from db.web import get_db, now
+
+SAID_SHOWN = 200  # ratings with reasons or a comment the page lists; the CSV has them all
 
 
 def _day(text: str | None, default: date) -> date | None:
@@ -83,11 +87,16 @@ def reports() -> dict[str, Any]:
     today = center_today()
     shown = period_page(summary, today, today)
     report = shown.pop("result")
+    said = None
+    if report:  # what visitors said, newest first: the reasons and comments, per clerk and service
+        period = (date.fromisoformat(report["from"]), date.fromisoformat(report["to"]))
+        said = rating_list(get_db(), *period, only_said=True, limit=SAID_SHOWN)
     return {
         **shown,
         "report": report,
         "hours": heat_map(hours_report(get_db(), *_period(report))) if report else None,
         **(_people(*_period(report)) if report else {}),
+        "said": said,
         "idle": _idle(report) if report else {},
         "quick": quick_periods(today),
     }

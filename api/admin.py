@@ -83,7 +83,7 @@ def admin_configuration() -> ResponseReturnValue:
 @bp.put("/admin/center")
 @require(ADMIN)
 @documented(
-    "Rename the center; set its language and ticket footer",
+    "Rename the center; set its language, ticket footer, rating scale and dossier pattern",
     body=AdminCenter,
     access=ADMIN,
     responses=INVALID,
@@ -91,7 +91,7 @@ def admin_configuration() -> ResponseReturnValue:
 def admin_update_center() -> ResponseReturnValue:
     body = parse(AdminCenter)
     result = settings.update_center(
-        get_db(), change(body.reason), name=body.name, language=body.language, footer=body.footer
+        get_db(), change(body.reason), **body.model_dump(exclude={"reason"}, exclude_unset=True)
     )
     return published(result, layout=True)
 

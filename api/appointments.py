@@ -21,7 +21,7 @@ from api.admin_schemas import AdminChange
 from api.auth import STAFF, require
 from api.limits import ticket_limited
 from api.paired import kiosk_of_request
-from api.schemas import ID_QR_DESCRIPTION, Code, IdQr, ServiceCode
+from api.schemas import ID_QR_DESCRIPTION, CardQr, Code, IdQr, ServiceCode
 from api.tickets import card_holder, delivered
 from api.validation import Body, documented, parse
 from core import appointments
@@ -70,7 +70,7 @@ class CheckIn(Body):
 
 
 class CardCheckIn(CheckIn):
-    id_qr: IdQr = Field(description="The ID card's QR text: its number finds the booking.")
+    id_qr: CardQr = Field(description="The ID card's QR text: its number finds the booking.")
 
 
 class AdminAppointments(Appointments, AdminChange):

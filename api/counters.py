@@ -192,10 +192,24 @@ def start(number: int) -> ResponseReturnValue:
 
 @bp.post("/counters/<int:number>/finish")
 @require(*STAFF)
-@documented("Finish serving", body=Finish, access="staff", responses={200: "done", **CONFLICT})
+@documented(
+    "Finish serving, with the receipt's dossier code when there is one",
+    body=Finish,
+    access="staff",
+    responses={200: "done", 400: "bad_dossier: not a dossier code of this center", **CONFLICT},
+)
 def finish(number: int) -> ResponseReturnValue:
-    outcome = parse(Finish).outcome
-    return _ticket_changed(*collect(serving.finish, get_db(), number, outcome=outcome, **_actor()))
+    body = parse(Finish)
+    return _ticket_changed(
+        *collect(
+            serving.finish,
+            get_db(),
+            number,
+            outcome=body.outcome,
+            dossier=body.dossier,
+            **_actor(),
+        )
+    )
 
 
 @bp.post("/counters/<int:number>/no-show")

@@ -28,6 +28,7 @@ from core.priority_report import priority_impact
 from core.reports import summary
 from core.staffing import default_period, staffing_advice
 from core.utilisation import clerk_time
+from core.vocabulary import RATING_REASONS
 from db.web import get_db, now
 
 CSV_COLUMNS = (
@@ -43,6 +44,9 @@ CSV_COLUMNS = (
     "service_level",
     "rating_mean",
     "ratings",
+    "satisfied_share",
+    "low_ratings",
+    *(f"reason_{reason}" for reason in RATING_REASONS),
 )
 ANSWERS = {200: "the summary", 400: "bad dates"}
 # The days a period may name: each one's midnights, in any time zone, must be datetimes.
@@ -125,7 +129,9 @@ def staffing_advice_report() -> ResponseReturnValue:
 
 
 def _line(table: str, key: Any, name: str, figures: dict[str, Any]) -> list[Any]:
-    return [table, key, name, *("" if figures[c] is None else figures[c] for c in CSV_COLUMNS)]
+    said = figures["reasons"]
+    values = {**figures, **{f"reason_{code}": said.get(code, 0) for code in RATING_REASONS}}
+    return [table, key, name, *("" if values.get(c) is None else values[c] for c in CSV_COLUMNS)]
 
 
 @bp.get("/reports/summary.xlsx")

@@ -27,6 +27,7 @@ from core.events import ticket_events
 from core.identity import CardHolder, read_id_card
 from core.models import Issued, Ticket
 from core.promise import window_text
+from core.ratings import rating_offer
 from core.tickets import (
     ahead_of,
     find_by_label,
@@ -134,9 +135,8 @@ def card_holder(id_qr: str | None) -> CardHolder | None:
 def track_ticket(token: str) -> ResponseReturnValue:
     database = get_db()
     ticket = find_by_token(database, token)
-    return jsonify(
-        track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"], now=now())
-    )
+    state = track_state(database, ticket, current_app.config["DEFAULT_SERVICE_S"], now=now())
+    return jsonify({**state, "rating": rating_offer(database, ticket, now=now())})
 
 
 @bp.get("/tickets/label/<label>")

@@ -4,7 +4,11 @@ workbook and its weekday x hour grid, and the staffing advice.
 Run: `.venv/bin/python bench/bench_reports.py [--tickets N] [--runs N]`. Builds a year of the demo
 center in a temporary SQLite file (250 working days, seeded random waits, outcomes and ratings,
 written straight into the tables: this measures reading, not issuing), then times the year's
-summary in core and through the HTTP API as a supervisor, and prints p50/p99/max.
+summary in core and through the HTTP API as a supervisor, and prints p50/p99/max. The first half
+of the year is rated on four faces without dossiers (as before the scale and dossiers existed),
+the second on three levels with a dossier code per served ticket and reasons for the low ones,
+so the summary converts scales and counts per dossier; the ratings per dossier (CSV) and the
+year's low ratings are timed too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.center import list_counters, load_center  # noqa: E402
 from core.models import timestamp  # noqa: E402
+from core.rating_report import rating_list  # noqa: E402
 from core.reports import summary  # noqa: E402
 from core.staffing import staffing_advice  # noqa: E402
 from core.users import create_user  # noqa: E402
@@ -59,7 +64,8 @@ def build_year(path: Path, tickets: int, seed: int = 7) -> tuple[date, date]:
     per_day = tickets // len(days)
     ticket_rows, rating_rows = [], []
     ticket_id = 0
-    for day in days:
+    for day_index, day in enumerate(days):
+        three_levels = day_index >= len(days) // 2  # the center moved to three levels mid-year
         opening = datetime(day.year, day.month, day.day, 0, 30, tzinfo=UTC)  # 07:30 local
         numbers: dict[str, int] = {}
         for index in range(per_day):
@@ -74,6 +80,7 @@ def build_year(path: Path, tickets: int, seed: int = 7) -> tuple[date, date]:
             outcome = chance.random()
             status = "done" if outcome < 0.88 else "no_show" if outcome < 0.96 else "cancelled"
             served = status == "done"
+            dossier = f"000.00.12.H13-{day:%y%m%d}-{index:04d}" if served and three_levels else None
             ticket_rows.append(
                 (
                     ticket_id,
@@ -90,30 +97,37 @@ def build_year(path: Path, tickets: int, seed: int = 7) -> tuple[date, date]:
                     timestamp(finished) if served else None,
                     number if status != "cancelled" else None,
                     clerks[number] if status != "cancelled" else None,
+                    dossier,
                 )
             )
             if served and chance.random() < 0.3:
+                scale = 3 if three_levels else 4
+                score = chance.choice((3, 3, 3, 2, 2, 1) if three_levels else (4, 4, 4, 3, 3, 2, 1))
+                low = score == 1
                 rating_rows.append(
                     (
                         ticket_id,
-                        chance.choice((4, 4, 4, 3, 3, 2, 1)),
+                        score,
                         timestamp(finished),
                         day.isoformat(),
                         service,
                         number,
                         clerks[number],
+                        scale,
+                        '["waited_too_long"]' if low and three_levels else None,
+                        dossier,
                     )
                 )
     database.execute("BEGIN")
     database.conn.executemany(
         "INSERT INTO tickets (id, token, service, queue, day, number, label, status, issued_at,"
-        " called_at, started_at, finished_at, counter, clerk) VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " called_at, started_at, finished_at, counter, clerk, dossier) VALUES"
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ticket_rows,
     )
     database.conn.executemany(
-        "INSERT INTO ratings (ticket, score, at, day, service, counter, clerk)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ratings (ticket, score, at, day, service, counter, clerk, scale, reasons,"
+        " dossier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rating_rows,
     )
     database.execute("COMMIT")
@@ -153,7 +167,15 @@ def main() -> None:
             year = summary(database, first, last)
             core_times.append(time.perf_counter() - began)
         assert year["totals"]["issued"] == count
+        assert year["dossiers"]["rated"] > 0
         report("summary of the year, core", core_times)
+        low_times = []
+        for _ in range(arguments.runs):
+            began = time.perf_counter()
+            low = rating_list(database, first, last, only_low=True, limit=500)
+            low_times.append(time.perf_counter() - began)
+        assert low["total"] > 0
+        report("the year's low ratings, core", low_times)
         database.conn.close()
 
         from server import create_app
@@ -183,6 +205,13 @@ def main() -> None:
             assert client.get(f"/api/reports/hours?from={first}&to={last}").status_code == 200
             hours_times.append(time.perf_counter() - began)
         report("GET /api/reports/hours, the year", hours_times)
+        csv_times = []
+        for _ in range(arguments.runs):
+            began = time.perf_counter()
+            answer = client.get(f"/api/reports/ratings.csv?from={first}&to={last}")
+            csv_times.append(time.perf_counter() - began)
+            assert answer.status_code == 200
+        report("GET /api/reports/ratings.csv, the year", csv_times)
         app.extensions["qms.pool"].close()
         time_staffing(path, first, last, arguments.runs)
 

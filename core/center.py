@@ -22,6 +22,7 @@ from core.vocabulary import (
     DEFAULT_CENTER_NAME,
     DEFAULT_LANGUAGE,
     DEFAULT_MAX_IN_ROW,
+    DEFAULT_RATING_SCALE,
     DEFAULT_TIMEZONE,
 )
 
@@ -36,6 +37,8 @@ DEFAULT_CENTER = {
     "timezone": DEFAULT_TIMEZONE,
     "priority_max_in_row": str(DEFAULT_MAX_IN_ROW),
     "footer": "",
+    "rating_scale": str(DEFAULT_RATING_SCALE),
+    "dossier_pattern": "",
 }
 
 
@@ -50,6 +53,8 @@ def get_center(db: Database) -> Center:
         timezone=values["timezone"],
         priority_max_in_row=max_in_row if max_in_row > 0 else None,
         footer=values["footer"],
+        rating_scale=int(values["rating_scale"]),
+        dossier_pattern=values["dossier_pattern"] or None,
     )
 
 

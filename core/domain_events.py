@@ -39,6 +39,7 @@ class EventType(StrEnum):
     TICKET_REACTIVATED = "ticket_reactivated"
     TICKET_PRIORITY_CHANGED = "ticket_priority_changed"
     TICKET_EXPIRED = "ticket_expired"
+    TICKET_RATED = "ticket_rated"
     COUNTER_OPENED = "counter_opened"
     COUNTER_RESUMED = "counter_resumed"
     COUNTER_PAUSED = "counter_paused"

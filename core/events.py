@@ -30,6 +30,7 @@ TICKET_KINDS = {
     EventType.TICKET_REACTIVATED: "reactivated",
     EventType.TICKET_PRIORITY_CHANGED: "prioritised",
     EventType.TICKET_EXPIRED: "expired",
+    EventType.TICKET_RATED: "rated",
 }
 
 # The kind each counter event is logged as, and the status it leaves the counter in.

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from core.dossiers import check_pattern
 from core.errors import InvalidInput
 from core.schedule import hours_for_file, parse_hours
 from core.vocabulary import (
@@ -25,6 +26,7 @@ from core.vocabulary import (
     LANGUAGES,
     LONG_TEXT_MAX,
     PAPERS,
+    RATING_SCALES,
     ROLES,
     SERVICE_CODE,
     TEXT_MAX,
@@ -171,7 +173,32 @@ def _username(value: Any) -> str:
     return value
 
 
+def _rating_scale(value: Any) -> int:
+    if value not in RATING_SCALES or isinstance(value, bool):
+        refuse(
+            "rating_scale",
+            f"{value!r} must be 3 (Rất hài lòng / Hài lòng / Không hài lòng) or 4 (four faces)",
+        )
+    return int(value)
+
+
+def _dossier_pattern(value: Any) -> str | None:
+    """A center's pattern for its dossier codes, refused when it could run long (core.dossiers)."""
+    if value is not None and not isinstance(value, str):
+        refuse("invalid", "must be a text")
+    pattern = (value or "").strip()
+    if not pattern:
+        return None
+    try:
+        check_pattern(pattern)
+    except ValueError as error:
+        refuse("dossier_pattern", f"{pattern!r} {error}")
+    return pattern
+
+
 DisplayCounter = Annotated[int, BeforeValidator(_counter_number)]
+RatingScale = Annotated[Literal[3, 4], BeforeValidator(_rating_scale)]
+DossierPattern = Annotated[str | None, BeforeValidator(_dossier_pattern)]
 TimeZone = Annotated[str, BeforeValidator(_zone)]
 Day = Annotated[str, BeforeValidator(_day)]
 Policy = Annotated[Literal["strict", "limit"] | None, BeforeValidator(_policy)]

@@ -22,6 +22,7 @@ from core.fields import (
     CounterNumber,
     Day,
     DisplayCounter,
+    DossierPattern,
     Hours,
     Id,
     Language,
@@ -29,6 +30,7 @@ from core.fields import (
     OptionalText,
     Paper,
     Policy,
+    RatingScale,
     Role,
     ServiceCode,
     Text,
@@ -53,6 +55,7 @@ from core.vocabulary import (
     DEFAULT_LANGUAGE,
     DEFAULT_MAX_IN_ROW,
     DEFAULT_PAPER,
+    DEFAULT_RATING_SCALE,
     DEFAULT_REPEAT,
     DEFAULT_TARGET_WAIT_MIN,
     DEFAULT_TIMEZONE,
@@ -99,6 +102,17 @@ class CenterSettings(Item):
     name: Text
     language: Language = Field(DEFAULT_LANGUAGE, description="Pages and announcements.")
     footer: OptionalLongText = Field(None, description="Printed at the foot of every ticket.")
+    rating_scale: RatingScale = Field(
+        DEFAULT_RATING_SCALE,
+        description="How visitors rate: 3 (Rất hài lòng / Hài lòng / Không hài lòng, the levels"
+        " Vietnamese centers publish) or 4 (four faces).",
+    )
+    dossier_pattern: DossierPattern = Field(
+        None,
+        description="A regular expression a dossier code (mã hồ sơ) must match whole, e.g."
+        r' "^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$"; left out: any code of 1-64 letters,'
+        " digits, '.', '_', '/' or '-'.",
+    )
 
 
 class Center(CenterSettings):

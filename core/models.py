@@ -54,6 +54,8 @@ class Center:
     timezone: str
     priority_max_in_row: int | None  # None: strict, priority always first
     footer: str
+    rating_scale: int = 3  # 3 levels or 4 faces (core.vocabulary.RATING_LEVELS)
+    dossier_pattern: str | None = None  # the center's rule for its dossier codes (a regex)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -137,6 +139,7 @@ class Ticket:
     # the promised call window printed on the ticket (core/promise.py), UTC timestamps
     window_from: str | None = None
     window_to: str | None = None
+    dossier: str | None = None  # the dossier code (mã hồ sơ) given at the finish, or at a kiosk
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Ticket:

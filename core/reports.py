@@ -11,7 +11,10 @@ What each figure means, so that a manager and a program read them the same way:
   until its last call);
 - service time: from "start" (or the call, when the clerk did not press start) to "finish";
 - service level: the share of served tickets called within their service's target wait;
-- rating: the mean score (4 very satisfied ... 1 unsatisfied) and how many ratings;
+- rating: on the center's scale in force (3 levels or 4 faces; ratings given on the other are
+  converted, core.ratings.level_on): how many, the mean level (highest best), the share that was
+  not low (the satisfaction figure), how many were low and the reasons they gave; the ratings
+  themselves, with comments and dossiers, and the per-dossier figure are core/rating_report.py's;
 - bookings: per service that had any, see core/booking_report.py.
 
 Reads only. Durations are computed by SQLite (julianday) in one pass over the period's tickets,
@@ -20,16 +23,20 @@ so a year of one center (150,000 tickets) is summarised well under a second (ben
 
 from __future__ import annotations
 
+import json
 import math
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from core.center import list_counters, list_departments, list_services
+from core.center import get_center, list_counters, list_departments, list_services
 from core.errors import InvalidInput
+from core.rating_report import dossier_figures
+from core.ratings import is_low, level_on
 
 MAX_DAYS = 366
 LONG_PERIOD_DAYS = 31
@@ -47,7 +54,16 @@ class Figures:
     within_target: int = 0
     waits: list[float] = field(default_factory=list)
     service_times: list[float] = field(default_factory=list)
-    scores: list[int] = field(default_factory=list)
+    scores: list[int] = field(default_factory=list)  # on the center's scale
+    low_ratings: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def rated(self, level: int, low: bool, reasons: list[str], count: int) -> None:
+        """Count `count` ratings of one level (on the center's scale) giving the same reasons."""
+        self.scores.extend([level] * count)
+        self.low_ratings += count if low else 0
+        for reason in reasons:
+            self.reasons[reason] += count
 
     def add(self, other: Figures) -> None:
         self.issued += other.issued
@@ -59,6 +75,8 @@ class Figures:
         self.waits.extend(other.waits)
         self.service_times.extend(other.service_times)
         self.scores.extend(other.scores)
+        self.low_ratings += other.low_ratings
+        self.reasons.update(other.reasons)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +92,11 @@ class Figures:
             "service_level": round(self.within_target / self.served, 3) if self.served else None,
             "rating_mean": round(statistics.fmean(self.scores), 2) if self.scores else None,
             "ratings": len(self.scores),
+            "satisfied_share": (
+                round(1 - self.low_ratings / len(self.scores), 3) if self.scores else None
+            ),
+            "low_ratings": self.low_ratings,
+            "reasons": dict(sorted(self.reasons.items())),
         }
 
 
@@ -118,14 +141,20 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
             by_counter.setdefault(counter, Figures()).add(ended)
         if clerk is not None:
             by_clerk.setdefault(clerk, Figures()).add(ended)
-    for service, counter, clerk, score in db.execute(
-        "SELECT service, counter, clerk, score FROM ratings WHERE day BETWEEN ? AND ?", period
+    scale = get_center(db).rating_scale
+    # Counted in SQLite by what differs (a year is ~40,000 ratings, a few thousand groups).
+    for service, counter, clerk, score, given_on, reasons, count in db.execute(
+        "SELECT service, counter, clerk, score, scale, reasons, count(*) FROM ratings"
+        " WHERE day BETWEEN ? AND ? GROUP BY service, counter, clerk, score, scale, reasons",
+        period,
     ):
+        level = level_on(score, given_on, scale)
+        rating = (level, is_low(level, scale), json.loads(reasons) if reasons else [], count)
         for rated in (totals, by_service.get(service), by_counter.get(counter)):
             if rated is not None:
-                rated.scores.append(score)
+                rated.rated(*rating)
         if clerk is not None:
-            by_clerk.setdefault(clerk, Figures()).scores.append(score)
+            by_clerk.setdefault(clerk, Figures()).rated(*rating)
 
     from core.booking_report import bookings_summary  # it reads this module's figures
 
@@ -137,7 +166,9 @@ def summary(db: Database, first: date, last: date) -> dict[str, Any]:
     return {
         "from": period[0],
         "to": period[1],
+        "rating_scale": scale,
         "totals": totals.as_dict(),
+        "dossiers": dossier_figures(db, first, last, scale),
         "bookings": bookings_summary(db, first, last),
         "services": [
             {

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core.center import get_counter, get_service, list_priority_categories
+from core.center import get_center, get_counter, get_service, list_priority_categories
 from core.counters import check_holder, current_ticket
 from core.domain_events import EventType, committed
+from core.dossiers import read_dossier
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events import append_event
 from core.models import Ticket, TicketStatus, timestamp
@@ -61,17 +62,24 @@ def finish(
     clerk: str,
     now: datetime,
     outcome: str | None = None,
+    dossier: str | None = None,
     override: bool = False,
 ) -> Ticket:
-    """Service is over; from `called` the service time counts from the call."""
+    """Service is over; from `called` the service time counts from the call.
+
+    `dossier` is the receipt's dossier code (mã hồ sơ), checked against the center's pattern
+    (core.dossiers); without one the ticket keeps the code it came with from the kiosk.
+    """
+    code = read_dossier(dossier, get_center(db).dossier_pattern)
     with immediate(db):
         held = _held(db, number, clerk, override, {TicketStatus.CALLED, TicketStatus.SERVING})
         ticket = _update(
             db,
             held.id,
-            "status = 'done', finished_at = ?, outcome = ?",
-            [timestamp(now), outcome],
+            "status = 'done', finished_at = ?, outcome = ?, dossier = coalesce(?, dossier)",
+            [timestamp(now), outcome, code],
         )
+        data = {"outcome": outcome, "dossier": ticket.dossier}
         event = append_event(
             db,
             ticket,
@@ -79,7 +87,7 @@ def finish(
             now,
             counter=number,
             clerk=clerk,
-            data={"outcome": outcome} if outcome else None,
+            data={key: value for key, value in data.items() if value} or None,
         )
     return committed(ticket, event)
 

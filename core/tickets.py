@@ -39,8 +39,12 @@ def issue_ticket(
     holder: CardHolder | None = None,
     elderly_age: int = DEFAULT_ELDERLY_AGE,
     default_service_s: int = DEFAULT_SERVICE_S,
+    dossier: str | None = None,
 ) -> Issued:
     """Give the visitor the next number of a service, with the people ahead and the wait.
+
+    `dossier` is the code of the receipt a visitor coming back for the result scanned at the
+    kiosk (core.dossiers): the ticket carries it to the counter.
 
     `holder` is what an ID card read at the kiosk gave: at `elderly_age` or over the ticket is
     elderly priority, checked by the card; younger, it keeps the priority the visitor chose (a
@@ -83,7 +87,8 @@ def issue_ticket(
         cursor = db.execute(
             "INSERT INTO tickets (token, service, queue, day, number, label, priority, issued_at,"
             " kiosk, predicted_wait_s, priority_source, id_hash, birth_year, window_from,"
-            " window_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            " window_to, dossier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING *",
             [
                 secrets.token_urlsafe(TOKEN_BYTES),
                 service.code,
@@ -99,6 +104,7 @@ def issue_ticket(
                 holder.id_hash if holder else None,
                 holder.birth_year if holder else None,
                 *window,
+                dossier,
             ],
         )
         ticket = ticket_from_cursor(cursor)
@@ -106,6 +112,8 @@ def issue_ticket(
         data: dict[str, Any] = {"kiosk": kiosk, "priority": priority}
         if holder is not None:  # the history says the card was read, and what it decided
             data["priority_source"] = source
+        if dossier is not None:
+            data["dossier"] = dossier
         event = append_event(db, ticket, EventType.TICKET_ISSUED, now, data=data)
     return committed(Issued(ticket=ticket, ahead=ahead, estimated_wait_s=estimated), event)
 

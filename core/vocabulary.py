@@ -67,6 +67,30 @@ FEEDBACK_REPLY_MAX = 2000
 FEEDBACK_CODE_LENGTH = 8
 DEFAULT_ANSWER_DAYS = 5  # working days a complaint may wait for its answer
 ANSWER_DAYS_MAX = 60
+# Ratings (design.md section 9). The scale is the center's: the three levels Vietnamese centers
+# publish, or four faces; a score runs 1..scale, highest best. Each level's name, lowest first.
+RATING_LEVELS: Final = {
+    3: ("unsatisfied", "satisfied", "very_satisfied"),
+    4: ("unsatisfied", "neutral", "satisfied", "very_satisfied"),
+}
+RATING_SCALES = tuple(RATING_LEVELS)
+DEFAULT_RATING_SCALE: Final = 3
+# A low rating is at or below this score: "Không hài lòng" of three, the two lowest of four faces.
+LOW_SCORE: Final = {3: 1, 4: 2}
+# Why a visitor was not satisfied: the chips of the tablet and the phone, in their order.
+RATING_REASONS = (
+    "waited_too_long",
+    "clerk_attitude",
+    "papers_unclear",
+    "asked_to_come_back",
+    "other",
+)
+RATING_COMMENT_MAX = 1000  # the ratings table's CHECK says the same (db/migrations.py m004)
+
+# The dossier code (mã hồ sơ) of a receipt, scanned or typed at the counter and the kiosk.
+DOSSIER_MAX = 64
+DOSSIER = re.compile(r"^[A-Za-z0-9._/-]{1,64}$")
+DOSSIER_PATTERN_MAX = 200  # the length of a center's own pattern for its codes
 
 
 def html_pattern(rule: re.Pattern[str]) -> str:

@@ -23,6 +23,7 @@ from core.center import (
     list_services,
 )
 from core.errors import NotFound
+from core.vocabulary import LOW_SCORE
 from db.web import get_db
 
 bp = Blueprint(
@@ -71,7 +72,12 @@ def rating() -> ResponseReturnValue:
         except NotFound:
             pass
         else:
-            return render_template("counter/rating.html", center=center, counter=counter)
+            return render_template(
+                "counter/rating.html",
+                center=center,
+                counter=counter,
+                low_score=LOW_SCORE[center.rating_scale],
+            )
     counters = [counter.number for counter in list_counters(database)]
     return render_template(
         "counter/rating_setup.html", center=center, asked=asked, counters=counters

@@ -36,7 +36,8 @@ from db import connect, migrate
 from db.demo_bookings import BookedVisitors
 from db.demo_client import DemoClient, Tally
 
-SCORES = (4, 4, 4, 3, 3, 2, 1)  # most visitors are content; a few are not
+REASONS = ("waited_too_long", "clerk_attitude", "papers_unclear")
+SCORES = (3, 3, 3, 2, 2, 2, 1)  # most visitors are content, a few not (right on both scales)
 VISITORS_TOKEN = "demo-visitors"  # the name of the token the simulated visitors carry
 
 
@@ -253,7 +254,11 @@ def _simulate(
                         "rating",
                         "POST",
                         "/api/ratings",
-                        {"ticket": answer["ticket"]["id"], "score": score},
+                        {
+                            "ticket": answer["ticket"]["id"],
+                            "score": score,
+                            **({"reasons": [randomness.choice(REASONS)]} if score == 1 else {}),
+                        },
                         device=clerk.tablet,
                     )
         time.sleep(0.2)

@@ -372,6 +372,35 @@ def m009_devices(db: Database) -> None:
         db.execute(statement)
 
 
+RATING_REASONS_AND_DOSSIERS = (
+    # The scale a rating was given on (old ratings were given on four faces), so that a center
+    # that changes its scale keeps its history as given; reports convert to the scale in force.
+    """ALTER TABLE ratings ADD COLUMN scale INTEGER NOT NULL DEFAULT 4
+        CHECK (scale IN (3, 4) AND score <= scale)""",
+    # Why a low rating was low: a JSON list of codes (core.vocabulary.RATING_REASONS).
+    """ALTER TABLE ratings ADD COLUMN reasons TEXT
+        CHECK (reasons IS NULL OR (json_valid(reasons) AND json_type(reasons) = 'array'))""",
+    # Where the rating came from: the counter's tablet, or the visitor's phone by its track link.
+    """ALTER TABLE ratings ADD COLUMN source TEXT NOT NULL DEFAULT 'tablet'
+        CHECK (source IN ('tablet', 'phone'))""",
+    # The dossier code (mã hồ sơ) of the receipt, scanned or typed at the finish: the ticket
+    # carries it, and its rating a copy, so the per-dossier report reads one table.
+    """ALTER TABLE tickets ADD COLUMN dossier TEXT
+        CHECK (dossier IS NULL OR length(dossier) BETWEEN 1 AND 64)""",
+    """ALTER TABLE ratings ADD COLUMN dossier TEXT
+        CHECK (dossier IS NULL OR length(dossier) BETWEEN 1 AND 64)""",
+    "CREATE INDEX tickets_dossier ON tickets(dossier, finished_at) WHERE dossier IS NOT NULL",
+    "CREATE INDEX ratings_dossier ON ratings(dossier) WHERE dossier IS NOT NULL",
+)
+
+
+@migrations(name="m010_rating_reasons_and_dossiers")
+def m010_rating_reasons_and_dossiers(db: Database) -> None:
+    """Keep each rating's scale, reasons and source, and link tickets and ratings to dossiers."""
+    for statement in RATING_REASONS_AND_DOSSIERS:
+        db.execute(statement)
+
+
 FEEDBACK = (
     # The suggestion box: what a visitor wrote, how to reach them (optional, personal data,
     # blanked by the purge), the ticket it is about (and so its service, counter and clerk), and

@@ -29,7 +29,13 @@ from db import connect, migrate  # noqa: E402
 MORNING = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 
 SMALL_CENTER: dict[str, Any] = {
-    "center": {"name": "Trung tâm thử", "language": "vi", "timezone": "Asia/Ho_Chi_Minh"},
+    # Four faces: the three levels, the default, are tested where a test sets them.
+    "center": {
+        "name": "Trung tâm thử",
+        "language": "vi",
+        "timezone": "Asia/Ho_Chi_Minh",
+        "rating_scale": 4,
+    },
     "departments": [
         {"code": "TP", "name": "Sở Tư pháp", "name_en": "Justice"},
         {"code": "TC", "name": "Sở Tài chính"},

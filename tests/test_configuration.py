@@ -34,8 +34,47 @@ def test_update_center_sets_name_language_footer_and_logs_before_and_after(
         "center",
         "test",
     )
-    assert entry.details["before"] == {"name": "Trung tâm thử", "language": "vi", "footer": ""}
+    assert entry.details["before"] == {
+        "name": "Trung tâm thử",
+        "language": "vi",
+        "footer": "",
+        "rating_scale": 4,
+        "dossier_pattern": None,
+    }
     assert entry.details["after"]["name"] == "Trung tâm mới"
+    assert center.rating_scale == 4  # left out: kept as it was
+
+
+def test_update_center_sets_the_rating_scale_and_a_dossier_pattern(
+    db: Database, change: Change
+) -> None:
+    pattern = r"^\d{3}\.H\d{2}-\d{6}$"
+    settings.update_center(db, change, name="X", rating_scale=3, dossier_pattern=f"  {pattern} ")
+    center = get_center(db)
+    assert (center.rating_scale, center.dossier_pattern) == (3, pattern)
+    assert last_entry(db).details["after"]["dossier_pattern"] == pattern
+    settings.update_center(db, change, name="X", dossier_pattern="")
+    assert get_center(db).dossier_pattern is None
+
+
+@pytest.mark.parametrize(
+    ("values", "code", "words"),
+    [
+        ({"rating_scale": 5}, "rating_scale", "must be 3 (Rất hài lòng / Hài lòng / Không"),
+        ({"rating_scale": True}, "rating_scale", "must be 3"),
+        ({"dossier_pattern": "(a+)+$"}, "dossier_pattern", "repeats inside a repetition"),
+        ({"dossier_pattern": "[0-9"}, "dossier_pattern", "is not a valid regular expression"),
+        ({"dossier_pattern": "(x)\\1"}, "dossier_pattern", "back-references"),
+        ({"dossier_pattern": "a" * 201}, "dossier_pattern", "longer than 200"),
+    ],
+)
+def test_a_bad_scale_or_a_pattern_that_could_run_long_is_refused_with_its_reason(
+    db: Database, change: Change, values: dict[str, Any], code: str, words: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        settings.update_center(db, change, name="X", **values)
+    assert refused.value.code == code and words in refused.value.message
+    assert get_center(db).rating_scale == 4
 
 
 @pytest.mark.parametrize(

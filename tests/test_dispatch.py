@@ -83,6 +83,12 @@ TABLE: dict[EventType, dict[str, list[str]]] = {
     },
     EventType.KIOSK_HELP_ASKED: GUIDE_CALLED,
     EventType.KIOSK_HELP_ACKNOWLEDGED: GUIDE_CALLED,
+    # A low rating: the supervisors' monitor, never the clerks' terminals; the phone refreshes.
+    EventType.TICKET_RATED: {
+        **{listener: [] for listener in heard()},
+        "/counter supervisors": ["low_rating"],
+        **PHONE,
+    },
 }
 
 
@@ -143,6 +149,12 @@ def _call_a_guide(center: Center) -> None:
     assert center.clerk.post("/api/kiosks/k1/help").status_code == 202
 
 
+def _rate_low(center: Center) -> None:
+    token = center.tickets[0]["track_url"].removeprefix("/t/")
+    body = {"token": token, "score": 1, "reasons": ["waited_too_long"]}
+    assert center.clerk.post("/api/ratings", json=body).status_code == 201
+
+
 Step = Callable[[Center], object]
 OPEN: Step = lambda center: center.counter("open")  # noqa: E731
 CALLED: list[Step] = [OPEN, lambda center: center.counter("next")]
@@ -193,6 +205,7 @@ SCENES: dict[EventType, tuple[list[Step], Step]] = {
         [_call_a_guide],
         lambda center: center.supervise("/api/kiosks/k1/help/acknowledge"),
     ),
+    EventType.TICKET_RATED: ([*CALLED, lambda center: center.counter("finish")], _rate_low),
 }
 
 

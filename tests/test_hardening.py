@@ -19,7 +19,13 @@ from security import BadPacketLog, WeakSecretKey
 from server import create_app
 from tests.conftest import SMALL_CENTER, sign_in
 
-PUBLIC_POSTS = ("/api/tickets", "/api/ratings", "/api/appointments", "/api/session")
+PUBLIC_POSTS = (
+    "/api/tickets",
+    "/api/tickets/dossier",
+    "/api/ratings",
+    "/api/appointments",
+    "/api/session",
+)
 
 DEMO_CENTER = ROOT / "centers" / "can-tho.toml"
 EDGES = ("from=0001-01-01&to=9999-12-31", "from=9999-12-31&to=9999-12-31", "from=0001-01-01")

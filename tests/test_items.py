@@ -27,6 +27,8 @@ EVERY_KEY: dict[str, Any] = {
         "language": "en",
         "footer": "Đường dây nóng: 1900 1234",
         "timezone": "Asia/Bangkok",
+        "rating_scale": 4,
+        "dossier_pattern": r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}-\d{6}-\d{4}$",
     },
     "priority": {
         "policy": "limit",

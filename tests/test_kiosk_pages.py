@@ -135,6 +135,7 @@ def test_track_page_shows_the_ticket_and_follows_its_call(client: Any) -> None:
         # nobody ahead at 08:00: called within the first five minutes, as printed
         "promised_window": {"from": "08:00", "to": "08:05"},
         "call_window": {"from": "08:00", "to": "08:05"},
+        "rating": None,  # asked once the ticket is finished
     }
     assert ticket["call_window"] == state["promised_window"]
     token = ticket["track_url"].removeprefix("/t/")

@@ -40,7 +40,8 @@ def test_rating_a_finished_ticket_keeps_its_service_counter_clerk_and_day(
     assert (rating.service, rating.counter, rating.clerk, rating.day) == ("A", 1, "lan", MONDAY)
     assert rating.at == at(clock)
     stored = db.execute("SELECT * FROM ratings").fetchall()
-    assert stored == [(ticket.id, 4, "Cán bộ nhiệt tình.", at(clock), MONDAY, "A", 1, "lan")]
+    kept = (ticket.id, 4, "Cán bộ nhiệt tình.", at(clock), MONDAY, "A", 1, "lan")
+    assert stored == [(*kept, 4, None, "tablet", None)]  # four faces, no reasons, no dossier
     assert find_rating(db, ticket.id) == rating
 
 
@@ -163,7 +164,12 @@ def test_the_tablet_rates_a_finished_ticket_without_session_or_csrf(
     assert answer.json == {
         "ticket": ticket["id"],
         "score": 4,
+        "scale": 4,
+        "level": "very_satisfied",
+        "low": False,
+        "reasons": [],
         "comment": "Nhanh, chu đáo",
+        "dossier": None,
         "at": at(clock),
     }
     from db import connect

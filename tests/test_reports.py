@@ -79,6 +79,9 @@ def test_the_report_adds_up_a_morning(db: Database, clock: Any) -> None:
         "service_level": 0.5,  # A002 called right at its 15-minute target, A001 after 30
         "rating_mean": 3.0,
         "ratings": 2,
+        "satisfied_share": 0.5,  # of four faces, 2 (neutral) is low
+        "low_ratings": 1,
+        "reasons": {},
     }
     services = {row["service"]: row for row in report["services"]}
     assert list(services) == ["A", "B", "D"]
@@ -195,7 +198,7 @@ def test_the_reports_page_shows_the_period_in_minutes_and_seconds(
     html = answer.get_data(as_text=True)
     assert '<span class="stat-value" id="total-issued">4</span>' in html
     assert "22:30" in html  # the mean wait of 15 and 30 minutes
-    assert "50%" in html and "3.0" in html
+    assert "50%" in html and '<span class="stat-value" id="total-satisfied">50%</span>' in html
     assert f"/api/reports/summary.csv?from={DAY}&amp;to={DAY}" in html
     assert "Hôm qua" in html and "Tháng trước" in html
 

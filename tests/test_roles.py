@@ -40,6 +40,7 @@ PUBLIC = {
     "api.show_feedback",
     "api.start_device_pairing",  # a device asks for a code: public, limited and bounded
     "api.this_device",  # 401 unless it bears a device's token
+    "api.dossier_ticket",
 }
 # public, and 401 is their answer to strangers
 SIGN_IN_ROUTES = {"api.sign_in", "api.who_am_i", "api.this_device"}
@@ -50,6 +51,8 @@ SUPERVISORS = {
     "api.move_clerk",
     "api.report_summary",
     "api.report_summary_csv",
+    "api.report_ratings",
+    "api.report_ratings_csv",
     "api.staffing_advice_report",
     "api.all_feedback",
     "api.reply_feedback",
@@ -71,6 +74,7 @@ PUBLIC_NAMESPACES = {
 # Bodies that get past validation, so staff calls reach the domain and answer 200/204/409.
 BODIES: dict[str, Any] = {
     "api.create_ticket": {"service": "A"},
+    "api.dossier_ticket": {"dossier": "000.00.12.H13-261205-0001"},
     "api.rate": {"ticket": 1, "score": 4},
     "api.sign_in": {"username": "nobody", "password": "not-the-password"},
     "api.pause_counter": {"reason": "lunch"},

@@ -178,7 +178,7 @@ class Display:
         self.jobs: list[dict] = []
         self.board: dict = {}  # the latest board snapshot
         self.connected = threading.Event()
-        self.disconnected = threading.Event()  # the server closed the namespace (or the socket)
+        self.disconnected = threading.Event()  # the server closed the namespace or the socket
         self.closed = threading.Event()  # the server closed the namespace (a revoked device)
         url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         url += f"&{query}" if query else ""
@@ -206,12 +206,11 @@ class Display:
                     packet = events + packet.split(f"-{self.namespace},", 1)[1]
                 if packet == "2":
                     self.socket.send("3")
-                elif packet.startswith(f"41{self.namespace},"):
+                elif packet.startswith(f"41{self.namespace},"):  # the server closed it
                     self.closed.set()
+                    self.disconnected.set()
                 elif packet.startswith(f"40{self.namespace},"):
                     self.connected.set()
-                elif packet.startswith(f"41{self.namespace},"):
-                    self.disconnected.set()
                 elif packet.startswith(events):
                     name, payload = json.loads(packet[len(events) :])[:2]
                     if name == "called":

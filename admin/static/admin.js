@@ -31,7 +31,9 @@ function readForm(form, mode) {
   plainFields(form).forEach((element) => {
     if (mode === "update" && element.hasAttribute("data-create-only")) return;
     if (element.type === "radio") {
-      if (element.checked) data[element.name] = element.value;
+      if (element.checked) {
+        data[element.name] = element.dataset.type === "int" ? Number(element.value) : element.value;
+      }
     } else if (element.type === "checkbox") {
       data[element.name] = element.checked;
     } else if (element.dataset.type === "int") {

@@ -5,6 +5,7 @@
 
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { openSocket } from "../../static/js/live.js";
+import { lowRatings } from "./low_ratings.js";
 import { api, describe, FormError, showError, toast } from "./page.js";
 import { kioskHelp } from "./kiosk_help.js";
 
@@ -15,6 +16,7 @@ const serviceNames = readJson("service-names");
 const priorityNames = readJson("priority-names");
 const REFRESH_MS = 400;
 const TICK_MS = 15000;
+const low = lowRatings(urls.lowRatingsUrl, strings);
 
 const state = { counters: [], queues: [], readAt: Date.now(), ticket: null, moving: null };
 const withKey = (url, key) => url.replace("KEY", encodeURIComponent(key));
@@ -277,8 +279,11 @@ function connect() {
   setLive(false);
   openSocket(urls.socketNamespace, {
     showLive: setLive,
-    connected: refreshSoon, // whatever changed while the socket was down
-    on: { board: refreshSoon, counter: refreshSoon, kiosk_help: kioskHelp },
+    connected: () => {
+      refreshSoon(); // whatever changed while the socket was down
+      low.load();
+    },
+    on: { board: refreshSoon, counter: refreshSoon, kiosk_help: kioskHelp, low_rating: low.add },
   });
 }
 
@@ -295,5 +300,6 @@ $("priority-form").addEventListener("submit", (event) => submitTicket("priority"
 $("cancel-form").addEventListener("submit", (event) => submitTicket("cancel", event));
 
 refresh();
+low.load();
 connect();
 setInterval(drawQueues, TICK_MS); // the longest waits grow between pushes

@@ -34,36 +34,35 @@ def _put(db: Database, key: str, value: str) -> None:
 
 
 def center_settings(db: Database) -> dict[str, Any]:
-    """The center's editable identity: name, language, footer (and its time zone, read-only)."""
+    """The center's editable identity: name, language, footer, rating scale and dossier pattern
+    (and its time zone, read-only)."""
     center = get_center(db)
     return {
         "name": center.name,
         "language": center.language,
         "footer": center.footer,
+        "rating_scale": center.rating_scale,
+        "dossier_pattern": center.dossier_pattern,
         "timezone": center.timezone,
     }
 
 
 def read_center(db: Database) -> Center:
-    center = get_center(db)
-    return Center.model_validate(
-        {
-            "name": center.name,
-            "language": center.language,
-            "footer": center.footer,
-            "timezone": center.timezone,
-        }
-    )
+    return Center.model_validate(center_settings(db))
 
 
 def put_center(db: Database, center: CenterSettings) -> None:
-    """Write the center's name, language and footer (and its time zone, from a center file)."""
+    """Write the center's settings (and its time zone, from a center file)."""
     for key, value in center.model_dump().items():
-        _put(db, key, value or "")
+        _put(db, key, str(value or ""))
 
 
 def update_center(db: Database, change: Change, **values: Any) -> dict[str, Any]:
-    """Rename the center, set its default language (pages, announcements) and ticket footer."""
+    """Rename the center, set its default language (pages, announcements), ticket footer,
+    rating scale and dossier pattern; the scale and the pattern stay as they are when left out."""
+    kept = center_settings(db)
+    for key in ("rating_scale", "dossier_pattern"):
+        values.setdefault(key, kept[key])
     center = checked(CenterSettings, values)
     with audited(db, change, "center.update", "center") as note:
         current = center_settings(db)

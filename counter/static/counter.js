@@ -12,6 +12,7 @@ import { api, useCsrfToken } from "../../static/js/api.js";
 import { $, fill } from "../../static/js/dom.js";
 import { heldBy, renderCounters } from "./chooser.js";
 import { bindDialogs, needsDialog, openDialog } from "./dialogs.js";
+import { bindDossier, dossierPayload, renderDossier } from "./dossier.js";
 import { bindShortcuts } from "./keyboard.js";
 import { connectLive, disconnectLive, setLive } from "./live.js";
 import { actionDone, describe, hideMessage, showMessage } from "./messages.js";
@@ -40,6 +41,7 @@ const can = (action) => !state.busy && allowed(state.counter, action);
 
 function render() {
   if (state.counter) renderTerminal(state.counter, state.waiting, state.busy);
+  renderDossier(state.counter ? state.counter.ticket : null);
 }
 
 function showError(error, context) {
@@ -261,7 +263,7 @@ function afterAction(action, result, payload) {
 function trigger(action) {
   if (!can(action)) return;
   if (needsDialog(action)) openDialog(action, state.counter);
-  else act(action);
+  else act(action, action === "finish" ? dossierPayload() : undefined);
 }
 
 // ---------- keyboard ----------
@@ -303,6 +305,9 @@ function bind() {
     button.addEventListener("mousedown", (event) => event.preventDefault());
   }
   bindDialogs(act);
+  bindDossier((payload) => {
+    if (!state.busy) act("finish", payload);
+  });
   bindShortcuts(shortcut);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) refreshCounter();

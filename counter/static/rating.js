@@ -1,7 +1,9 @@
 /* The rating tablet facing the visitor at one counter.
  *
  * It listens on the `/rating` socket for its counter's finished tickets (`rate` {ticket, label}),
- * asks how the service was, takes an optional comment, sends the answer with POST /api/ratings,
+ * asks how the service was (the center's scale: three levels or four faces, drawn by the page),
+ * after a low score asks why with big chips (data-low on the score's button), takes an optional
+ * comment, sends the answer with POST /api/ratings,
  * thanks the visitor and goes back to idle. The socket only pushes; the answer goes over HTTP.
  * A question nobody touches for a minute goes away, so the next visitor never finds the last
  * one's; a face chosen but never sent still counts (it is sent without the comment).
@@ -22,7 +24,7 @@ const REFUSED_RETRY_MS = 5000; // the server refused the socket: ask again after
 const body = document.body;
 const strings = readJson("strings");
 
-let current = null; // the open question: {ticket, label, score, sending}
+let current = null; // the open question: {ticket, label, score, low, reasons, sending}
 let timer = null;
 
 function show(name) {
@@ -56,7 +58,14 @@ function touched() {
 function ask(request) {
   if (current && current.ticket === request.ticket) return;
   if (current) leave();
-  current = { ticket: request.ticket, label: request.label, score: null, sending: false };
+  current = {
+    ticket: request.ticket,
+    label: request.label,
+    score: null,
+    low: false,
+    reasons: new Set(),
+    sending: false,
+  };
   $("ask-ticket").textContent = fill(strings.ticket, { label: request.label });
   $("comment").value = "";
   $("send-error").hidden = true;
@@ -68,6 +77,12 @@ function ask(request) {
 function choose(button) {
   if (!current) return;
   current.score = Number(button.dataset.score);
+  current.low = button.dataset.low === "true";
+  if (!current.low) current.reasons.clear(); // reasons say why a low score is low
+  for (const chip of document.querySelectorAll(".reason")) {
+    chip.setAttribute("aria-pressed", String(current.reasons.has(chip.dataset.reason)));
+  }
+  $("reasons").hidden = !current.low;
   document.querySelector(".chosen").dataset.tone = button.dataset.tone;
   $("chosen-face").replaceChildren(button.querySelector(".face").cloneNode(true));
   $("chosen-words").textContent = button.querySelector(".score-words").textContent;
@@ -83,6 +98,7 @@ function setBusy(busy) {
 /** Send one answer; "sent", "closed" (the ticket cannot be rated) or "retry". */
 async function post(rating, comment) {
   const answer = { ticket: rating.ticket, score: rating.score };
+  if (rating.low && rating.reasons.size) answer.reasons = [...rating.reasons];
   if (comment) answer.comment = comment;
   try {
     await api("POST", body.dataset.ratingsUrl, answer);
@@ -152,8 +168,19 @@ async function start() {
   connect();
 }
 
+function toggleReason(chip) {
+  if (!current || !current.low) return;
+  const reason = chip.dataset.reason;
+  if (current.reasons.has(reason)) current.reasons.delete(reason);
+  else current.reasons.add(reason);
+  chip.setAttribute("aria-pressed", String(current.reasons.has(reason)));
+}
+
 for (const button of document.querySelectorAll(".score")) {
   button.addEventListener("click", () => choose(button));
+}
+for (const chip of document.querySelectorAll(".reason")) {
+  chip.addEventListener("click", () => toggleReason(chip));
 }
 $("change-score").addEventListener("click", () => {
   show("ask");

@@ -15,6 +15,7 @@ import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { aidsOn, resetAids, toggleAid } from "./access.js";
 import { watchCamera } from "./camera.js";
 import { bookingScreen } from "./booking.js";
+import { dossierScreen, isDossierCode } from "./dossier.js";
 import { listenForScans, readCard } from "./card.js";
 import { helpButton } from "./help.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
@@ -194,6 +195,7 @@ function forgetCard() {
    holder's ticket is taken as soon as the service is known. */
 async function scanned(text) {
   const read = readCard(text, data.timezone);
+  if (!read && isDossierCode(text.trim()) && !busy) return dossier.scanned(text);
   if (!read) {
     forgetCard();
     showCardNotice(strings.card_bad, "bad"); // the buttons work as before
@@ -369,6 +371,14 @@ const bookings = bookingScreen(data, {
   },
 });
 Object.assign(actions, bookings.actions);
+
+/* A visitor back for a dossier's result ("Trả kết quả"), by the receipt's code. */
+const dossier = dossierScreen(data, {
+  show,
+  showTicket: (ticket) => showTicket(ticket, ""),
+  request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
+});
+Object.assign(actions, dossier.actions);
 
 /* For a moment after each tap the screen takes no touch (CSS: .is-settling), so the second
    tap of a double tap cannot press the button that just appeared under the finger. */

@@ -5,6 +5,7 @@
 import { api } from "../static/js/api.js";
 import { $, fill, readJson } from "../static/js/dom.js";
 import { openSocket } from "../static/js/live.js";
+import { offerRating } from "./rate.js";
 
 const POLL_MS = 10000;
 const FINAL = { done: true, cancelled: true };
@@ -78,6 +79,7 @@ function render(ticket) {
   $("alert-choice").hidden = !canVibrate || ticket.status !== "waiting";
   $("live-advice").hidden = ticket.status !== "waiting";
   if (serviceNames[ticket.service]) $("service").textContent = serviceNames[ticket.service];
+  offerRating(ticket);
   document.title =
     ticket.status === "called"
       ? fill(strings.page_called, { label: ticket.label, n: ticket.counter })
