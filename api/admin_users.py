@@ -1,4 +1,5 @@
-"""Administration of staff accounts: create, switch off or on, reset a password, change a role.
+"""Administration of staff accounts: create, switch off or on, reset a password, change a role
+or the name shown over the counter.
 
 Admin only. A reset password or a switched-off account is signed out everywhere at its next
 request, and its open sockets (counter screens) are closed at once; nobody can switch off or
@@ -11,8 +12,14 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from api import bp
-from api.admin import ADMIN, INVALID, change
-from api.admin_schemas import AdminUser, AdminUserActive, AdminUserPassword, AdminUserRole
+from api.admin import ADMIN, INVALID, change, published
+from api.admin_schemas import (
+    AdminUser,
+    AdminUserActive,
+    AdminUserName,
+    AdminUserPassword,
+    AdminUserRole,
+)
 from api.auth import require
 from api.session import close_ended_sockets
 from api.validation import documented, parse
@@ -33,8 +40,23 @@ def admin_create_user() -> ResponseReturnValue:
         username=body.username,
         role=body.role,
         password=body.password,
+        display_name=body.display_name,
     )
     return jsonify(account), 201
+
+
+@bp.put("/admin/users/<username>/name")
+@require(ADMIN)
+@documented(
+    "Set the name shown over the counter the account works at (public: the counter screen)",
+    body=AdminUserName,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_user_name(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserName)
+    account = staff.set_display_name(get_db(), change(body.reason), username, body.display_name)
+    return published(account, layout=False)  # the counter screens show the new name
 
 
 @bp.put("/admin/users/<username>/role")

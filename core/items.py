@@ -54,6 +54,7 @@ from core.vocabulary import (
     DEFAULT_REPEAT,
     DEFAULT_TARGET_WAIT_MIN,
     DEFAULT_TIMEZONE,
+    DISPLAY_NAME_MAX,
     GUIDE_PAPERS_MAX,
     HOLIDAY_NAME_MAX,
     ITEMS_MAX,
@@ -335,7 +336,17 @@ class Holiday(Item):
     name: Annotated[str | None, text(HOLIDAY_NAME_MAX, required=False)] = None
 
 
-class StaffAccount(Item):
+class StaffName(Item):
+    """The name a clerk is shown by over the counter; the username, which signs in, never is."""
+
+    display_name: Annotated[
+        str | None,
+        text(DISPLAY_NAME_MAX, required=False),
+        Field(description="shown on the screen over the counter; empty or null: none"),
+    ] = None
+
+
+class StaffAccount(StaffName):
     key: ClassVar[str | None] = "username"
     noun: ClassVar[str] = "account"
     username: Username
@@ -383,5 +394,6 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     AppointmentSettings,
     Appointments,
     Holiday,
+    StaffName,
     StaffAccount,
 )

@@ -19,6 +19,8 @@ from flask.cli import with_appcontext
 
 from core.center import load_center
 from core.errors import QueueError
+from core.fields import checked
+from core.items import StaffName
 from core.users import create_token, create_user, set_password
 from core.vocabulary import ROLES
 from db import connect, migrate
@@ -73,12 +75,21 @@ def load_config(center_file: Path) -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default=None, help="The name shown over the counter (the counter screen).")
 @with_appcontext
-def create_user_command(username: str, role: str, password: str) -> None:
+def create_user_command(username: str, role: str, password: str, name: str | None) -> None:
     """Add a staff account."""
     database = _database()
     try:
-        create_user(database, username, role=role, password=password, now=datetime.now(UTC))
+        shown = checked(StaffName, {"display_name": name}).display_name
+        create_user(
+            database,
+            username,
+            role=role,
+            password=password,
+            now=datetime.now(UTC),
+            display_name=shown,
+        )
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"User {username} ({role}) created.")

@@ -337,3 +337,13 @@ def m007_service_guides(db: Database) -> None:
 def m008_appointments_by_ticket(db: Database) -> None:
     """Find a ticket's booking at once: staff screens show the slot of every booked ticket."""
     db.execute("CREATE INDEX appointments_ticket ON appointments(ticket) WHERE ticket IS NOT NULL")
+
+
+@migrations(name="m009_users_display_name")
+def m009_users_display_name(db: Database) -> None:
+    """The name a clerk is shown by over the counter ("Nguyễn Thị Lan"); the username signs in
+    and stays off every public screen."""
+    db.execute(
+        "ALTER TABLE users ADD COLUMN display_name TEXT"
+        " CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 60)"
+    )
