@@ -4,11 +4,13 @@
  * asks how the service was, takes an optional comment, sends the answer with POST /api/ratings,
  * thanks the visitor and goes back to idle. The socket only pushes; the answer goes over HTTP.
  * A question nobody touches for a minute goes away, so the next visitor never finds the last
- * one's; a face chosen but never sent still counts (it is sent without the comment). */
+ * one's; a face chosen but never sent still counts (it is sent without the comment). While it
+ * asks nothing it shows the face of the screen over its counter (counter_face.js). */
 
 import { api } from "../../static/js/api.js";
 import { $, fill, readJson } from "../../static/js/dom.js";
 import { openSocket } from "../../static/js/live.js";
+import { mountCounterFace } from "./counter_face.js";
 
 const THANKS_MS = 4000; // how long "thank you" (or "cannot be rated") stays before idle
 const UNTOUCHED_MS = 60_000; // a question left this long without a tap goes back to idle
@@ -142,4 +144,5 @@ document.addEventListener("pointerdown", touched);
 document.addEventListener("keydown", touched);
 document.addEventListener("contextmenu", (event) => event.preventDefault());
 show("idle");
+mountCounterFace($("counter-face"), { reloadAllowed: () => body.dataset.screen === "idle" });
 connect();
