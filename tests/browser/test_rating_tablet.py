@@ -118,7 +118,8 @@ def test_the_tablet_follows_the_next_ticket_leaves_an_untouched_question_and_say
 
         # the socket drops: the tablet says so, reconnects by itself, and hears the next ticket
         expect(tablet.locator("body")).to_have_attribute("data-connected", "true")
-        sockets[-1].close()
+        # the tablet's own socket (?counter=), not the counter face's /display one beside it
+        [socket for socket in sockets if "counter=" in socket.url][-1].close()
         expect(tablet.locator("#offline")).to_be_visible()
         expect(tablet.locator("#offline")).to_have_text("Mất kết nối — đang kết nối lại…")
         expect(tablet.locator("body")).to_have_attribute("data-connected", "true")
