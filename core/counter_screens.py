@@ -21,10 +21,16 @@ def counter_screens(db: Database) -> list[dict[str, Any]]:
 
     `ticket` is the ticket the counter has called or is serving (`{label, service, status}`,
     `service` the queue it is served in, after a transfer too), or null when it is idle;
-    `clerk` the display name of the clerk holding it, or null (closed, or no name given).
+    `clerk` the display name of the clerk holding it, or null (closed, or no name given);
+    `services` the codes of the services it takes today (switched-off ones left out).
     """
     services: dict[int, list[str]] = {}
-    for row in rows(db, "SELECT counter, service FROM counter_services ORDER BY counter, rank"):
+    for row in rows(
+        db,
+        # a service switched off is taken nowhere today: the sign does not offer it
+        "SELECT counter, service FROM counter_services JOIN services ON code = service"
+        " WHERE enabled = 1 ORDER BY counter, rank",
+    ):
         services.setdefault(row["counter"], []).append(row["service"])
     tickets: dict[int, dict[str, Any]] = {}
     # Oldest call first, so a counter holding two tickets (it never should) shows its latest.

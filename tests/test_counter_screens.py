@@ -34,6 +34,15 @@ def test_every_counter_is_listed_idle_and_closed_at_first(db: Database) -> None:
     assert counter_screen(db, 99) is None
 
 
+def test_a_service_switched_off_is_not_offered_over_its_counters(
+    db: Database, change: Change
+) -> None:
+    from core.configuration.catalogue import set_service_enabled
+
+    set_service_enabled(db, change, "B", False)
+    assert [screen["services"] for screen in counter_screens(db)] == [["A"], ["A"], ["D"]]
+
+
 def test_an_open_counter_shows_its_clerk_by_the_name_given_never_the_username(
     db: Database, clock: Any, change: Change
 ) -> None:
