@@ -4,6 +4,7 @@ the page at /counter/screen, and the clerk's name an admin gives for it."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -221,3 +222,21 @@ def test_an_address_without_a_counter_of_the_center_says_how_to_set_it(
     text = page.get_data(as_text=True)
     assert "Màn hình này đặt ở quầy nào?" in text
     assert 'href="/counter/screen?counter=3"' in text
+
+
+def test_every_word_of_the_counter_screen_has_its_vietnamese() -> None:
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "counter"
+    with (root / "translations/vi/LC_MESSAGES/messages.po").open("rb") as file:
+        catalogue = {(m.context, m.id): m.string for m in read_po(file) if m.id}
+    words = []
+    for name in ("_counter_face.html", "screen.html", "screen_setup.html"):
+        template = (root / "templates/counter" / name).read_text()
+        words += re.findall(r'pgettext\("([^"]+)", "([^"]+)"\)', template)
+        words += [(None, word) for word in re.findall(r'(?<!p)_\("([^"]+)"\)', template)]
+    assert len(words) > 15
+    missing = [word for word in words if not catalogue.get(word)]
+    assert not missing, f"no Vietnamese in counter/translations for {missing}"
