@@ -225,3 +225,28 @@ def test_the_rating_tablet_shows_the_counter_until_it_asks_and_after(
         assert tablet.evaluate("window.cspViolations") == []
     finally:
         clerk.leave()
+
+
+def test_a_name_given_on_the_admin_page_shows_over_the_counter_at_once(
+    new_context: Any, server: str
+) -> None:
+    from tests.helpers.devices import sign_in_admin
+
+    screen, _ = open_screen(new_context, server, 9)
+    clerk = Clerk(new_context, server, "clerk2", 9)  # serves G
+    try:
+        expect(screen.locator("#counter-face")).to_have_attribute("data-state", "open")
+        expect(screen.locator("#face-clerk")).to_be_hidden()  # no name given yet
+        admin: Page = new_context().new_page()
+        admin.goto(f"{server}/admin/users?lang=vi")
+        sign_in_admin(admin)
+        admin.locator('tr[data-username="clerk2"]').get_by_role(
+            "button", name="Đổi tên hiển thị"
+        ).click()
+        dialog = admin.locator("#name-dialog")
+        dialog.get_by_label("Tên hiển thị trên màn hình quầy").fill("Võ Thị Mai")
+        dialog.get_by_role("button", name="Lưu").click()
+        expect(admin.locator('tr[data-username="clerk2"]')).to_contain_text("Võ Thị Mai")
+        expect(screen.locator("#face-clerk")).to_have_text("Cán bộ: Võ Thị Mai")
+    finally:
+        clerk.leave()
