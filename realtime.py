@@ -17,6 +17,7 @@ from flask import Flask, current_app, url_for
 from flask_socketio import SocketIO, emit
 
 from core.board import board, public_board, services_overview
+from core.counter_screens import counter_screens
 from core.domain_events import DomainEvent, EventType, JsonValue
 from shared import (
     AgentPresence,
@@ -95,7 +96,7 @@ def welcome(namespace: str, *, counter: int | None = None) -> None:
     """Give a socket that just connected what its namespace shows (design.md section 5)."""
     database, moment = _db_and_now()
     if namespace == DISPLAY:
-        emit(BOARD, public_board(board(database, now=moment)))
+        emit(BOARD, hall_board(database, board(database, now=moment)))
     elif namespace == COUNTER:
         emit(BOARD, board(database, now=moment))
     elif namespace == KIOSK:
@@ -103,6 +104,12 @@ def welcome(namespace: str, *, counter: int | None = None) -> None:
         emit(SERVICES, services)
     elif namespace == RATING:
         emit("state", {"counter": counter})
+
+
+def hall_board(database: Any, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The board as `/display` gets it: public, with what the screen over each counter shows
+    (core.counter_screens), so a counter screen is whole from the same snapshot as the hall."""
+    return {**public_board(snapshot), "counters": counter_screens(database)}
 
 
 def print_agents() -> AgentPresence:
@@ -176,7 +183,7 @@ def push_snapshots() -> None:
     """Push the board to displays and counters and the services to kiosks, now."""
     database, moment = _db_and_now()
     snapshot = board(database, now=moment)
-    socketio.emit(BOARD, public_board(snapshot), namespace=DISPLAY)
+    socketio.emit(BOARD, hall_board(database, snapshot), namespace=DISPLAY)
     socketio.emit(BOARD, snapshot, namespace=COUNTER)
     socketio.emit(
         SERVICES,

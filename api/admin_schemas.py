@@ -98,6 +98,10 @@ class AdminUser(items.NewStaffAccount, AdminChange):
     pass
 
 
+class AdminUserName(items.StaffName, AdminChange):
+    pass
+
+
 class AdminUserRole(AdminChange):
     role: Role
 

@@ -1,4 +1,5 @@
-"""Administration of staff accounts: create, switch off or on, reset a password, change a role.
+"""Administration of staff accounts: create, switch off or on, reset a password, change a role
+or the name shown over the counter.
 
 Admin only. A reset password or a switched-off account is signed out everywhere at once, its
 open sockets (counter screens) closed; nobody can switch off or demote their own account, or the
@@ -11,11 +12,12 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from api import bp
-from api.admin import ADMIN, INVALID, change
+from api.admin import ADMIN, INVALID, change, published
 from api.admin_schemas import (
     AdminChange,
     AdminUser,
     AdminUserActive,
+    AdminUserName,
     AdminUserPassword,
     AdminUserRole,
 )
@@ -41,8 +43,23 @@ def admin_create_user() -> ResponseReturnValue:
         username=body.username,
         role=body.role,
         password=body.password,
+        display_name=body.display_name,
     )
     return jsonify(account), 201
+
+
+@bp.put("/admin/users/<username>/name")
+@require(ADMIN)
+@documented(
+    "Set the name shown over the counter the account works at (public: the counter screen)",
+    body=AdminUserName,
+    access=ADMIN,
+    responses=CHANGED,
+)
+def admin_user_name(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserName)
+    account = staff.set_display_name(get_db(), change(body.reason), username, body.display_name)
+    return published(account, layout=False)  # the counter screens show the new name
 
 
 @bp.put("/admin/users/<username>/role")

@@ -17,7 +17,10 @@ from simple_websocket import AioClient
 
 
 class DisplayFleet:
-    """N display sockets on /display; `arrivals[seq]` lists the receive times of a call."""
+    """N display sockets on /display; `arrivals[seq]` lists the receive times of a call.
+
+    A fleet that hears more than the calls overrides `heard` (bench/bench_counter_screen.py).
+    """
 
     def __init__(self, base_url: str, count: int, namespace: str = "/display") -> None:
         self.url = base_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
@@ -54,15 +57,15 @@ class DisplayFleet:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         tasks = []
-        for _ in range(self.count):
-            tasks.append(asyncio.create_task(self._display()))
+        for index in range(self.count):
+            tasks.append(asyncio.create_task(self._display(index)))
             await asyncio.sleep(0.002)  # a gentle ramp, as screens switching on
         await self._stop.wait()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _display(self) -> None:
+    async def _display(self, index: int) -> None:
         socket = await AioClient.connect(self.url)
         # simple-websocket 1.1 leaves a frame that came in the handshake's read in wsproto's
         # buffer until more bytes arrive (the server's ping, 10 s later): hand it over now.
@@ -79,9 +82,12 @@ class DisplayFleet:
                     self.connected += 1
                     if self.connected == self.count:
                         self._ready.set()
-                elif packet.startswith(prefix) and packet[len(prefix) :].startswith('["called"'):
-                    received = time.perf_counter()
-                    payload = json.loads(packet[len(prefix) :])[1]
-                    self.arrivals[payload["seq"]].append(received)
+                elif packet.startswith(prefix):
+                    self.heard(index, packet[len(prefix) :], time.perf_counter())
         finally:
             await socket.close()
+
+    def heard(self, index: int, event: str, received: float) -> None:
+        """Socket `index` got one pushed event, its JSON text `["name", payload]`, then."""
+        if event.startswith('["called"'):
+            self.arrivals[json.loads(event)[1]["seq"]].append(received)

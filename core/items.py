@@ -59,6 +59,7 @@ from core.vocabulary import (
     DEFAULT_REPEAT,
     DEFAULT_TARGET_WAIT_MIN,
     DEFAULT_TIMEZONE,
+    DISPLAY_NAME_MAX,
     GUIDE_PAPERS_MAX,
     HOLIDAY_NAME_MAX,
     ITEMS_MAX,
@@ -361,7 +362,17 @@ class Holiday(Item):
     name: Annotated[str | None, text(HOLIDAY_NAME_MAX, required=False)] = None
 
 
-class StaffAccount(Item):
+class StaffName(Item):
+    """The name a clerk is shown by over the counter; the username, which signs in, never is."""
+
+    display_name: Annotated[
+        str | None,
+        text(DISPLAY_NAME_MAX, required=False),
+        Field(description="shown on the screen over the counter; empty or null: none"),
+    ] = None
+
+
+class StaffAccount(StaffName):
     key: ClassVar[str | None] = "username"
     noun: ClassVar[str] = "account"
     username: Username
@@ -411,5 +422,6 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     Appointments,
     FeedbackSettings,
     Holiday,
+    StaffName,
     StaffAccount,
 )

@@ -93,8 +93,20 @@ def _check_role(role: str) -> None:
         raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", code="bad_role")
 
 
-def create_user(db: Database, username: str, *, role: str, password: str, now: datetime) -> User:
-    """Add a staff account; usernames are short lowercase names, passwords 8+ characters."""
+def create_user(
+    db: Database,
+    username: str,
+    *,
+    role: str,
+    password: str,
+    now: datetime,
+    display_name: str | None = None,
+) -> User:
+    """Add a staff account; usernames are short lowercase names, passwords 8+ characters.
+
+    `display_name` is the name shown over the counter the clerk works at (none: no name shown);
+    callers check it with core.items.StaffName.
+    """
     if not USERNAME.fullmatch(username):
         raise InvalidInput("Usernames are 2-32 of a-z, 0-9, '.', '_' or '-'.", code="bad_username")
     _check_role(role)
@@ -105,8 +117,9 @@ def create_user(db: Database, username: str, *, role: str, password: str, now: d
     if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
         raise Conflict(f"User {username!r} exists already.", code="user_exists")
     db.execute(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-        [username, hash_password(password), role, timestamp(now)],
+        "INSERT INTO users (username, password_hash, role, created_at, display_name)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [username, hash_password(password), role, timestamp(now), display_name],
     )
     return get_user(db, username)
 

@@ -26,6 +26,7 @@ ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 TEXT_MAX = 200  # names
 LONG_TEXT_MAX = 300  # a ticket's footer, a printer URL
 HOLIDAY_NAME_MAX = 100
+DISPLAY_NAME_MAX = 60  # a clerk's name over the counter (the users table checks it too)
 COUNTER_MAX = 999
 TARGET_WAIT_MAX = 600
 DEFAULT_TARGET_WAIT_MIN = 15

@@ -21,6 +21,8 @@ from core.configuration import Change
 from core.configuration.devices import pair_device
 from core.devices import KINDS, start_pairing
 from core.errors import QueueError
+from core.fields import checked
+from core.items import StaffName
 from core.sessions import end_user_sessions
 from core.users import create_token, create_user, set_password
 from core.vocabulary import ROLES
@@ -76,12 +78,21 @@ def load_config(center_file: Path) -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default=None, help="The name shown over the counter (the counter screen).")
 @with_appcontext
-def create_user_command(username: str, role: str, password: str) -> None:
+def create_user_command(username: str, role: str, password: str, name: str | None) -> None:
     """Add a staff account."""
     database = _database()
     try:
-        create_user(database, username, role=role, password=password, now=datetime.now(UTC))
+        shown = checked(StaffName, {"display_name": name}).display_name
+        create_user(
+            database,
+            username,
+            role=role,
+            password=password,
+            now=datetime.now(UTC),
+            display_name=shown,
+        )
     except QueueError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"User {username} ({role}) created.")

@@ -584,3 +584,13 @@ def m015_promise(db: Database) -> None:
             PRIMARY KEY (day, service, hour)
         )"""
     )
+
+
+@migrations(name="m016_users_display_name")
+def m016_users_display_name(db: Database) -> None:
+    """The name a clerk is shown by over the counter ("Nguyễn Thị Lan"); the username signs in
+    and stays off every public screen."""
+    db.execute(
+        "ALTER TABLE users ADD COLUMN display_name TEXT"
+        " CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 60)"
+    )

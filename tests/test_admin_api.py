@@ -278,7 +278,12 @@ def test_an_admin_creates_an_account_and_switches_it_off(
         headers=admin,
     )
     assert created.status_code == 201
-    assert created.json == {"username": "dung", "role": "clerk", "active": True}
+    assert created.json == {
+        "username": "dung",
+        "display_name": None,
+        "role": "clerk",
+        "active": True,
+    }
 
     client.put("/api/admin/users/dung/active", json={"active": False}, headers=admin)
 

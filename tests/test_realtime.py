@@ -25,7 +25,13 @@ def display(app: Any, client: Any) -> Any:
 
 def test_a_display_gets_the_board_on_connect(display: Any) -> None:
     boards = events(display, "/display", "board")
-    assert boards == [{"seq": 0, "calls": [], "waiting": {"A": 0, "B": 0, "D": 0}}]
+    assert len(boards) == 1
+    assert {key: boards[0][key] for key in ("seq", "calls", "waiting")} == {
+        "seq": 0,
+        "calls": [],
+        "waiting": {"A": 0, "B": 0, "D": 0},
+    }
+    assert [screen["number"] for screen in boards[0]["counters"]] == [1, 2, 3]  # counter screens
 
 
 def test_a_call_reaches_the_display_with_its_payload(app: Any, client: Any, display: Any) -> None:

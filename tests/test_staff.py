@@ -51,7 +51,7 @@ def test_add_user_creates_the_account_and_logs_it_without_the_password(
     assert (entry.action, entry.target, entry.details["after"]) == (
         "user.create",
         "binh.tran",
-        {"username": "binh.tran", "role": "supervisor", "active": True},
+        {"username": "binh.tran", "display_name": None, "role": "supervisor", "active": True},
     )
     assert "secret-pass-9" not in audit_text(staffed)
 

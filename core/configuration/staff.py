@@ -24,7 +24,7 @@ def list_users(db: Database) -> list[dict[str, Any]]:
         {**row, "active": bool(row["active"])}
         for row in rows(
             db,
-            "SELECT username, role, active, created_at FROM users"
+            "SELECT username, display_name, role, active, created_at FROM users"
             " ORDER BY active DESC, CASE role WHEN 'admin' THEN 0 WHEN 'supervisor' THEN 1"
             " ELSE 2 END, username",
         )
@@ -33,7 +33,13 @@ def list_users(db: Database) -> list[dict[str, Any]]:
 
 def _account(db: Database, username: str) -> dict[str, Any]:
     user = get_user(db, username)
-    return {"username": user.username, "role": user.role, "active": user.active}
+    name = db.execute("SELECT display_name FROM users WHERE username = ?", [username]).fetchone()
+    return {
+        "username": user.username,
+        "display_name": name[0],
+        "role": user.role,
+        "active": user.active,
+    }
 
 
 def _active_admins(db: Database) -> int:
@@ -48,11 +54,24 @@ def _not_yourself(change: Change, username: str, what: str) -> None:
 
 
 def add_user(
-    db: Database, change: Change, *, username: str, role: str, password: str
+    db: Database,
+    change: Change,
+    *,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str | None = None,
 ) -> dict[str, Any]:
     """Create an account (usernames 2-32 of a-z 0-9 . _ -, passwords 8 characters or more)."""
     with audited(db, change, "user.create", username) as note:
-        create_user(db, username, role=role, password=password, now=change.now)
+        create_user(
+            db,
+            username,
+            role=role,
+            password=password,
+            now=change.now,
+            display_name=display_name,
+        )
         note.after = _account(db, username)
     return dict(note.after)
 
@@ -121,3 +140,17 @@ def note_unlock(db: Database, change: Change, username: str, locked_from: list[s
     with audited(db, change, "user.unlock", username) as note:
         note.before = {"username": username, "locked_from": locked_from}
         note.after = {"username": username, "locked_from": []}
+
+
+def set_display_name(
+    db: Database, change: Change, username: str, display_name: str | None
+) -> dict[str, Any]:
+    """Set the name shown over the counter the account works at (None: no name is shown).
+
+    It is public: the screen over the counter shows it to the hall, as a name plate would.
+    """
+    with audited(db, change, "user.name", username) as note:
+        note.before = _account(db, username)
+        db.execute("UPDATE users SET display_name = ? WHERE username = ?", [display_name, username])
+        note.after = _account(db, username)
+    return dict(note.after)

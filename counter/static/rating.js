@@ -6,7 +6,8 @@
  * comment, sends the answer with POST /api/ratings,
  * thanks the visitor and goes back to idle. The socket only pushes; the answer goes over HTTP.
  * A question nobody touches for a minute goes away, so the next visitor never finds the last
- * one's; a face chosen but never sent still counts (it is sent without the comment).
+ * one's; a face chosen but never sent still counts (it is sent without the comment). While it
+ * asks nothing it shows the face of the screen over its counter (counter_face.js).
  *
  * Only a tablet paired with the counter hears its `rate` and may rate: until an admin has paired
  * it, the tablet shows its pairing code (device.js); paired with another counter, it goes to
@@ -16,6 +17,7 @@ import { api } from "../../static/js/api.js";
 import { $, fill, readJson } from "../../static/js/dom.js";
 import { adoptInstallerToken, requirePairing, whoAmI } from "../../static/js/device.js";
 import { openSocket } from "../../static/js/live.js";
+import { mountCounterFace } from "./counter_face.js";
 
 const THANKS_MS = 4000; // how long "thank you" (or "cannot be rated") stays before idle
 const UNTOUCHED_MS = 60_000; // a question left this long without a tap goes back to idle
@@ -192,4 +194,5 @@ document.addEventListener("pointerdown", touched);
 document.addEventListener("keydown", touched);
 document.addEventListener("contextmenu", (event) => event.preventDefault());
 show("idle");
+mountCounterFace($("counter-face"), { reloadAllowed: () => body.dataset.screen === "idle" });
 start();

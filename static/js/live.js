@@ -36,6 +36,10 @@ export function openSocket(namespace, options = {}) {
     transports: ["websocket"],
     query: options.query || {},
     auth: (give) => give(deviceToken() ? { device: deviceToken() } : {}),
+    // Its own connection, with its own query: a page may hold two namespaces (the rating
+    // tablet listens to `/rating` and shows the counter's face from `/display`), and a
+    // shared connection would carry only the first one's query.
+    multiplex: false,
     reconnectionDelayMax: 5000,
   });
   socket.on("connect", () => {

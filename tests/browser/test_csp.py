@@ -71,6 +71,10 @@ def counter_ready(page: Page) -> None:
     expect(page.locator("#live")).to_have_attribute("data-connected", "true")
 
 
+def counter_screen_ready(page: Page) -> None:
+    expect(page.locator("#counter-face")).to_have_attribute("data-connected", "true")
+
+
 def admin_ready(page: Page) -> None:
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
     sign_in(page, ADMIN)
@@ -90,6 +94,7 @@ SURFACES: list[tuple[str, Callable[[Page], None]]] = [
     ("/kiosk/?kiosk=k1", kiosk_ready),
     ("/display/", display_ready),
     ("/counter/?lang=vi", counter_ready),
+    ("/counter/screen?counter=1", counter_screen_ready),
     ("/admin/?lang=vi", admin_ready),
 ]
 
