@@ -25,6 +25,7 @@ from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
 from core.priority_report import priority_impact
+from core.promise import promise_report
 from core.reports import summary
 from core.staffing import default_period, staffing_advice
 from core.utilisation import clerk_time
@@ -204,3 +205,19 @@ def report_clerks() -> ResponseReturnValue:
 )
 def report_priority() -> ResponseReturnValue:
     return jsonify(priority_impact(get_db(), *period()))
+
+
+@bp.get("/reports/promise")
+@require(*SUPERVISORS)
+@documented(
+    "How often the call window printed on the ticket held, per service and hour (?from=&to=)",
+    access="supervisor",
+    responses={
+        200: "{from, to, target: 0.8, issued, called_in_window, share, services: [{service,"
+        " name, issued, called_in_window, share, hours: [{hour, issued, called_in_window,"
+        " share}]}]}",
+        400: "bad dates",
+    },
+)
+def report_promise() -> ResponseReturnValue:
+    return jsonify(promise_report(get_db(), *period()))

@@ -7,7 +7,8 @@ service's own record says of it: over the last LEARN_DAYS days, the ratio of eac
 wait to its predicted one, by hour of the day, and its 10th and 90th percentiles. Eight visitors
 in ten should then be called inside their window, and the window is no wider than the record's
 spread needs. With too few tickets for an hour the service's ratios over all hours are used,
-then the whole center's, then DEFAULT_BAND.
+then the whole center's, then DEFAULT_BAND. A ticket with nobody ahead is called as soon as a
+counter is free: its band is learned apart, from the tickets that had nobody ahead either.
 
 A day's bands are learned once, by the first ticket of the day, and kept in `calibrations`, so
 a ticket costs one indexed read. A wait predicted shorter than PREDICTED_FLOOR_S still takes a
@@ -17,6 +18,7 @@ call and a walk: ratios are taken against at least that.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +34,7 @@ DEFAULT_BAND = (0.5, 1.8)  # before there is a record: a wide window, honestly
 PREDICTED_FLOOR_S = 120
 ROUND_S = 5 * 60
 EVERY_HOUR = -1  # a service's band over all hours
+NOBODY_AHEAD = -2  # the band of tickets predicted shorter than PREDICTED_FLOOR_S: a call away
 CENTER = "*"  # the band of every service together
 TARGET_SHARE = 0.8
 
@@ -62,8 +65,12 @@ def learn(db: Database, day: date) -> None:
         issued_at = datetime.fromisoformat(issued)
         actual = (datetime.fromisoformat(called) - issued_at).total_seconds()
         ratio = max(actual, 0.0) / max(predicted, PREDICTED_FLOOR_S)
-        hour = issued_at.astimezone(zone).hour
-        for key in ((queue, hour), (queue, EVERY_HOUR), (CENTER, EVERY_HOUR)):
+        if predicted < PREDICTED_FLOOR_S:  # nobody ahead: how long a call and a walk take
+            keys: tuple[tuple[str, int], ...] = ((queue, NOBODY_AHEAD), (CENTER, NOBODY_AHEAD))
+        else:
+            hour = issued_at.astimezone(zone).hour
+            keys = ((queue, hour), (queue, EVERY_HOUR), (CENTER, EVERY_HOUR))
+        for key in keys:
             groups.setdefault(key, []).append(ratio)
     bands = [
         (day.isoformat(), service, hour, *_band(ratios), len(ratios))
@@ -79,13 +86,22 @@ def learn(db: Database, day: date) -> None:
     )
 
 
-def band_for(db: Database, service: str, moment: datetime) -> tuple[float, float]:
-    """The band of ratios for a ticket of `service` issued at `moment` (learned on first use)."""
+def band_for(
+    db: Database, service: str, moment: datetime, predicted_wait_s: int
+) -> tuple[float, float]:
+    """The band of ratios for a ticket of `service` issued at `moment` with this prediction
+    (learned on first use): the service's at that hour, else over all hours, else the center's;
+    a ticket with nobody ahead takes the band of those like it."""
     center = get_center(db)
     local = moment.astimezone(center.zone)
     day = local.date()
     learn(db, day)
-    for key, hour in ((service, local.hour), (service, EVERY_HOUR), (CENTER, EVERY_HOUR)):
+    keys = (
+        ((service, NOBODY_AHEAD), (CENTER, NOBODY_AHEAD))
+        if predicted_wait_s < PREDICTED_FLOOR_S
+        else ((service, local.hour), (service, EVERY_HOUR), (CENTER, EVERY_HOUR))
+    )
+    for key, hour in keys:
         found = db.execute(
             "SELECT low, high FROM calibrations WHERE day = ? AND service = ? AND hour = ?",
             [day.isoformat(), key, hour],
@@ -95,21 +111,24 @@ def band_for(db: Database, service: str, moment: datetime) -> tuple[float, float
     return DEFAULT_BAND
 
 
-def _rounded(moment: datetime, up: bool) -> datetime:
-    seconds = moment.timestamp()
-    step = math.ceil(seconds / ROUND_S) if up else math.floor(seconds / ROUND_S)
+def _mark(moment: datetime, rounding: Callable[[float], float]) -> datetime:
+    step = rounding(moment.timestamp() / ROUND_S)
     return datetime.fromtimestamp(step * ROUND_S, moment.tzinfo)
 
 
 def call_window(
     db: Database, service: str, predicted_wait_s: int, now: datetime
 ) -> tuple[datetime, datetime]:
-    """From when to when the visitor should be called, on 5-minute marks."""
-    low, high = band_for(db, service, now)
+    """From when to when the visitor should be called, on 5-minute marks at least one apart.
+
+    The start is the mark before (a visitor called at once was called inside the window); the
+    end is the nearest mark, since rounding it up as well would keep more than 8 promises in 10
+    with a window wider than the record needs."""
+    low, high = band_for(db, service, now, predicted_wait_s)
     predicted = max(predicted_wait_s, PREDICTED_FLOOR_S)
-    start = _rounded(now + timedelta(seconds=predicted * low), up=False)
-    end = _rounded(now + timedelta(seconds=predicted * high), up=True)
-    return max(start, _rounded(now, up=False)), max(end, start + timedelta(seconds=ROUND_S))
+    start = _mark(now + timedelta(seconds=predicted * low), math.floor)
+    end = _mark(now + timedelta(seconds=predicted * high), round)
+    return start, max(end, start + timedelta(seconds=ROUND_S))
 
 
 def window_text(db: Database, start: datetime | str, end: datetime | str) -> dict[str, str]:

@@ -60,6 +60,7 @@ SUPERVISORS = {
     "api.report_hours",
     "api.report_clerks",
     "api.report_priority",
+    "api.report_promise",
     "api.simulate_day",
     "api.acknowledge_a_call",
 }
