@@ -25,7 +25,8 @@ from core.center import (
 )
 from core.domain_events import DomainEvent, printer_reported
 from core.events import record_print
-from core.models import Issued, parse_timestamp
+from core.models import Issued, Ticket, parse_timestamp
+from core.promise import window_text
 from core.tickets import wait_range_min
 from kiosk.printing import encode_ticket, parse_printer_url, print_ticket
 from kiosk.ticket_image import PAPER_WIDTHS, TicketPrintout, render_ticket
@@ -40,6 +41,7 @@ CAPTIONS = {
         "checklist_caption": "Bạn cần mang theo",
         "appointment": "Lịch hẹn {start}",
         "minutes": "phút",
+        "window_caption": "Dự kiến được gọi",
     },
     "en": {
         "ahead_caption": "People ahead of you",
@@ -48,6 +50,7 @@ CAPTIONS = {
         "checklist_caption": "Please bring",
         "appointment": "Booked for {start}",
         "minutes": "min",
+        "window_caption": "Expected to be called",
     },
 }
 
@@ -56,6 +59,14 @@ def wait_range_text(estimated_wait_s: int, minutes_word: str) -> str:
     """The wait as printed: "10–20 phút", the same range every screen shows."""
     low, high = wait_range_min(estimated_wait_s)
     return f"{low}–{high} {minutes_word}"
+
+
+def _window_text(db: Database, ticket: Ticket) -> str | None:
+    """The promised call window as printed: "09:40–09:55" (core/promise.py)."""
+    if not (ticket.window_from and ticket.window_to):
+        return None
+    window = window_text(db, ticket.window_from, ticket.window_to)
+    return f"{window['from']}–{window['to']}"
 
 
 class TicketDelivery:
@@ -92,11 +103,12 @@ class TicketDelivery:
             priority_name=priorities.get(ticket.priority) if ticket.priority else None,
             issued_at_text=issued_at.strftime("%d/%m/%Y %H:%M"),
             ahead=issued.ahead,
-            wait_text=wait_range_text(issued.estimated_wait_s, captions["minutes"]),
+            wait_text=_window_text(db, ticket)
+            or wait_range_text(issued.estimated_wait_s, captions["minutes"]),
             track_url=urljoin(self.public_url or "http://localhost/", track_url),
             footer=center.footer,
             ahead_caption=captions["ahead_caption"],
-            wait_caption=captions["wait_caption"],
+            wait_caption=captions["window_caption" if ticket.window_from else "wait_caption"],
             qr_caption=captions["qr_caption"],
             appointment_text=_appointment_text(db, ticket.id, captions["appointment"]),
             checklist=_checklist(service.guide),

@@ -118,3 +118,20 @@ def test_the_promise_report_over_http(app: Any, client: Any) -> None:
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def test_the_printed_ticket_and_the_kiosk_show_the_window(app: Any, client: Any) -> None:
+    answer = client.post("/api/tickets", json={"service": "A"})
+    assert answer.status_code == 201
+    window = answer.json["call_window"]
+
+    database = connect(app.config["DATABASE"])
+    issued = issue_ticket(database, "A", now=MORNING)
+    printout = app.extensions["qms.printing"].printout(database, issued, "/t/x")
+    database.conn.close()
+
+    assert set(window) == {"from", "to"} and window["from"] <= window["to"]
+    assert printout.wait_caption == "Dự kiến được gọi"
+    # one ahead, 5 minutes of service by default: 08:02:30 .. 08:09, on 5-minute marks
+    assert printout.wait_text == "08:00–08:10"
+    assert client.get(answer.json["track_url"]).status_code == 200

@@ -235,6 +235,10 @@ function showTicket(ticket, priorityName) {
   $("ticket-ahead").textContent = ticket.ahead === 0 ? strings.ahead_none : String(ticket.ahead);
   $("ticket-ahead").classList.toggle("is-words", ticket.ahead === 0);
   $("ticket-wait").textContent = fill(strings.wait_about, waitRange(ticket.estimated_wait_range_min));
+  $("ticket-window-fact").hidden = !ticket.call_window;
+  $("ticket-window").textContent = ticket.call_window
+    ? ticket.call_window.from + " – " + ticket.call_window.to
+    : "";
   $("ticket-qr").src = data.qrUrl + "?data=" + encodeURIComponent(ticket.track_url);
   $("ticket-url").textContent = data.publicUrl.replace(/\/+$/, "") + ticket.track_url;
   let status = (ticket.print && ticket.print.status) || "skipped";

@@ -42,7 +42,9 @@ function describe(ticket) {
       return [
         strings.title_waiting,
         aheadText(ticket.ahead),
-        fill(strings.wait, waitRange(ticket.estimated_wait_range_min)),
+        ticket.call_window
+          ? fill(strings.window, ticket.call_window) // the window as the queue stands now
+          : fill(strings.wait, waitRange(ticket.estimated_wait_range_min)),
       ];
     case "called":
       return [
