@@ -233,7 +233,7 @@ def test_every_word_of_the_counter_screen_has_its_vietnamese() -> None:
     with (root / "translations/vi/LC_MESSAGES/messages.po").open("rb") as file:
         catalogue = {(m.context, m.id): m.string for m in read_po(file) if m.id}
     words = []
-    for name in ("_counter_face.html", "screen.html", "screen_setup.html"):
+    for name in ("_counter_face.html", "screen.html", "screen_setup.html", "_setup.html"):
         template = (root / "templates/counter" / name).read_text()
         words += re.findall(r'pgettext\("([^"]+)", "([^"]+)"\)', template)
         words += [(None, word) for word in re.findall(r'(?<!p)_\("([^"]+)"\)', template)]
