@@ -120,6 +120,7 @@ def test_a_supervisor_sees_only_the_monitor_and_the_audit_log(
             "Giám sát trực tiếp",
             "Báo cáo",
             "Đề xuất bố trí quầy",
+            "Thử phương án",
             "Góp ý, phản ánh",
             "Nhật ký hoạt động",
         ]

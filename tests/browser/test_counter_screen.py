@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from tests.helpers.devices import VIOLATIONS, Clerk, issue_ticket, shot, staff_api
+from tests.helpers.devices import VIOLATIONS, Clerk, issue_ticket, pair_shown_code, shot, staff_api
 
 SOCKET = re.compile(r".*/socket\.io/.*")
 FULL_HD = {"width": 1920, "height": 1080}
@@ -198,6 +198,7 @@ def test_the_rating_tablet_shows_the_counter_until_it_asks_and_after(
     tablet: Page = new_context().new_page()
     tablet.add_init_script(VIOLATIONS)
     tablet.goto(f"{server}/counter/rating?counter=6")
+    pair_shown_code(new_context, server, tablet, "tablet", 6)  # only a paired tablet may ask
     expect(tablet.locator("body")).to_have_attribute("data-connected", "true")
     face = tablet.locator("#counter-face")
     expect(face).to_have_attribute("data-connected", "true")

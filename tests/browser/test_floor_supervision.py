@@ -141,7 +141,7 @@ def test_a_supervisor_reads_the_days_report(new_context: Any, server: str) -> No
     monitor.locator(".sidebar").get_by_role("link", name="Báo cáo", exact=True).click()
 
     expect(monitor.locator(".page-head h1")).to_have_text("Báo cáo")
-    served = monitor.locator('#report-services tr[data-service="P"] td').nth(3)
+    served = monitor.locator('#report-services tr[data-service="P"] td').nth(4)  # after expired
     expect(served).to_have_text("1")
     expect(monitor.locator('#report-clerks tr[data-clerk="clerk3"]')).to_be_visible()
     with monitor.expect_download() as download:
