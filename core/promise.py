@@ -77,7 +77,8 @@ def learn(db: Database, day: date) -> None:
         for (service, hour), ratios in groups.items()
         if len(ratios) >= MIN_SAMPLES
     ]
-    if not any(service == CENTER for _, service, *_rest in bands):
+    if (CENTER, EVERY_HOUR) not in {(service, hour) for _, service, hour, *_rest in bands}:
+        # the mark that the day is learned, so the next ticket reads it instead of learning
         bands.append((day.isoformat(), CENTER, EVERY_HOUR, *DEFAULT_BAND, 0))
     db.conn.executemany(
         "INSERT OR IGNORE INTO calibrations (day, service, hour, low, high, samples)"

@@ -135,3 +135,24 @@ def test_the_printed_ticket_and_the_kiosk_show_the_window(app: Any, client: Any)
     # one ahead, 5 minutes of service by default: 08:02:30 .. 08:09, on 5-minute marks
     assert printout.wait_text == "08:00–08:10"
     assert client.get(answer.json["track_url"]).status_code == 200
+
+
+def test_a_day_is_learned_once_even_when_nobody_ever_waited(db: Database) -> None:
+    from core.promise import learn
+
+    for day in range(3):  # three quiet days: every visitor called at once, nobody ahead
+        moment = MORNING - timedelta(days=3 - day)
+        for minute in range(0, 40, 2):
+            issue_ticket(db, "A", now=moment + timedelta(minutes=minute))
+            db.execute(
+                "UPDATE tickets SET status = 'done', called_at = issued_at,"
+                " finished_at = issued_at WHERE status = 'waiting'"
+            )
+    learn(db, MORNING.date())
+
+    learned = db.execute(
+        "SELECT service, hour FROM calibrations WHERE day = ?", [MORNING.date().isoformat()]
+    ).fetchall()
+
+    assert ("*", -1) in learned  # the mark that the day is learned: no second pass per ticket
+    assert ("A", -2) in learned  # the band of tickets with nobody ahead
