@@ -4,6 +4,7 @@ the demo center. One browser context per device (kiosk, counter, display)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,11 +36,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo center served by gunicorn: clerks clerk1..clerk4, supervisor boss, admin quantri."""
-    folder = tmp_path_factory.mktemp("server")
-    database = folder / "qms.db"
+@pytest.fixture(scope="session")
+def demo_center(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo center's database, made once by the installer's commands: clerks
+    clerk1..clerk4, supervisor boss, admin quantri, kiosk k1 paired; and that kiosk's token."""
+    database = tmp_path_factory.mktemp("demo-center") / "qms.db"
     flask_command(database, "load-config", str(ROOT / "centers" / "can-tho.toml"))
     for number in range(1, 5):
         flask_command(
@@ -56,6 +57,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     flask_command(database, "create-user", ADMIN, "--role", "admin", "--password", CLERK_PASSWORD)
     token = flask_command(database, "pair-device", "kiosk", "k1", "--name", "Kiosk k1").strip()
+    return database, token
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, demo_center: tuple[Path, str]
+) -> Iterator[str]:
+    """The demo center served by gunicorn, on a copy of its own: each module starts as the
+    installer left it (the commands run once, not once a module: each is a process)."""
+    template, token = demo_center
+    folder = tmp_path_factory.mktemp("server")
+    database = folder / "qms.db"
+    with sqlite3.connect(template) as source, sqlite3.connect(database) as copy:
+        source.backup(copy)
     with gunicorn(database, folder / "gunicorn.log") as base:
         PAIRED_KIOSKS[base] = token
         yield base
