@@ -13,10 +13,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import qrcode
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from qrcode.image.svg import SvgPathImage
 from sqlite_utils import Database
 
 from core.center import get_center, list_departments
@@ -24,6 +22,7 @@ from core.configuration.settings import read_appointments
 from core.rows import rows
 from core.vocabulary import BOOKING_CODE_ALPHABET, BOOKING_CODE_LENGTH
 from db.web import get_db, now
+from qr_codes import qr_svg_response
 
 bp = Blueprint(
     "book",
@@ -76,12 +75,4 @@ def qr_code() -> ResponseReturnValue:
     code = request.args.get("code", "")
     if not CODE.fullmatch(code):
         abort(400, "Only booking codes are encoded.")
-    image = qrcode.make(
-        code,
-        image_factory=SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    response = Response(image.to_string(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return qr_svg_response(code)

@@ -15,10 +15,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-import qrcode
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from qrcode.image.svg import SvgPathImage
 
 from core.center import get_center, list_services
 from core.errors import NotFound
@@ -32,6 +30,7 @@ from core.vocabulary import (
     ID,
 )
 from db.web import get_db
+from qr_codes import public_base_url, qr_svg_response
 
 bp = Blueprint(
     "feedback",
@@ -121,17 +120,4 @@ def qr_code() -> ResponseReturnValue:
         path = url_for("feedback.follow", code=code)
     else:
         abort(400, "Only feedback codes are encoded.")
-    image = qrcode.make(
-        urljoin(public_base_url(), path),
-        image_factory=SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    response = Response(image.to_string(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
-def public_base_url() -> str:
-    """Where visitors' phones reach this server: PUBLIC_URL, else the address used now."""
-    return str(current_app.config.get("PUBLIC_URL") or request.host_url)
+    return qr_svg_response(urljoin(public_base_url(), path))

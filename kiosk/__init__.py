@@ -9,16 +9,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-import qrcode
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from qrcode.image.svg import SvgPathImage
 
 from core.board import services_overview
 from core.center import get_center, list_departments, list_priority_categories
 from core.configuration.settings import read_appointments, read_priority_policy
 from core.vocabulary import BOOKING_CODE_ALPHABET, ID
 from db.web import get_db, now
+from qr_codes import public_base_url, qr_svg_response
 
 bp = Blueprint(
     "kiosk",
@@ -67,20 +66,7 @@ def qr_code() -> ResponseReturnValue:
     path = request.args.get("data", "")
     if not TRACK_PATH.fullmatch(path):
         abort(400, "Only track links (/t/<token>) are encoded.")
-    image = qrcode.make(
-        urljoin(public_base_url(), path),
-        image_factory=SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    response = Response(image.to_string(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
-def public_base_url() -> str:
-    """Where visitors' phones reach this server: PUBLIC_URL, else the address the kiosk used."""
-    return str(current_app.config.get("PUBLIC_URL") or request.host_url)
+    return qr_svg_response(urljoin(public_base_url(), path))
 
 
 from kiosk import help_audio  # noqa: E402,F401  (adds its view to bp)
