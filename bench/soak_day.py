@@ -22,14 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.day import (  # noqa: E402
-    Day,
-    DayPlan,
-    account_for_every_ticket,
-    hold_sockets,
-    percentile,
-    prepare,
-)
+from harness.accounting import account_for_every_ticket  # noqa: E402
+from harness.day import Day  # noqa: E402
+from harness.day_plan import DayPlan, prepare  # noqa: E402
+from harness.figures import percentile  # noqa: E402
+from harness.held_sockets import hold_sockets  # noqa: E402
 from harness.server import serve  # noqa: E402
 from harness.sockets import SocketFleet  # noqa: E402
 

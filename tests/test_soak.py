@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.day import Day, DayPlan, account_for_every_ticket, percentile, prepare
+from harness.accounting import account_for_every_ticket
+from harness.day import Day
+from harness.day_plan import DayPlan, prepare
+from harness.figures import percentile
 from harness.server import serve
 from harness.sockets import SocketFleet
 
