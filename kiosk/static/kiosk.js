@@ -7,31 +7,34 @@
    For everyone: each step's heading takes the focus (a screen reader says it); a visitor who
    stops mid-way is asked before the kiosk resets (timeout.js); help.js reads the screen aloud
    and calls a guide; access.js keeps large text and high contrast until the visitor leaves.
-   Every word comes from the template (#strings), every URL from data-* attributes. */
+   Every word comes from the template (#strings), every URL from data-* attributes.
+   This file is the flow between the screens; each screen or part of one has its module: lists.js
+   (departments, services), chosen.js (the service chosen), ticket.js (the ticket on screen),
+   held_card.js (the ID card held for the next ticket), booking.js, dossier.js, clock.js. */
 
 import { api } from "../../static/js/api.js";
 import { offerPairing } from "../../static/js/device.js";
-import { $, element, fill, readJson } from "../../static/js/dom.js";
+import { $, readJson } from "../../static/js/dom.js";
 import { aidsOn, resetAids, toggleAid } from "./access.js";
 import { watchCamera } from "./camera.js";
 import { bookingScreen } from "./booking.js";
+import { renderChosenService } from "./chosen.js";
+import { startClock } from "./clock.js";
 import { dossierScreen, isDossierCode } from "./dossier.js";
 import { listenForScans, readCard } from "./card.js";
+import { cardHolder } from "./held_card.js";
 import { helpButton } from "./help.js";
 import { departments, renderDepartments, renderServices } from "./lists.js";
 import { listen } from "./live.js";
-import { departmentName, english, serviceName, strings, waitRange } from "./page.js";
+import { departmentName, strings } from "./page.js";
+import { ticketScreen } from "./ticket.js";
 import { idleWarning } from "./timeout.js";
 
 const TAP_GUARD_MS = 450; // a double tap must not also press what appears under the finger
-const TICKET_GUARD_MS = 1500;
 const IDLE_MS = 60000; // a visitor who walked away mid-way is asked, then back to the start
-const TICKET_MS = 40000; // time to read the number, the wait and the QR code, slowly
-const TICKET_PHOTO_MS = 60000; // no paper: leave time to photograph the QR code
 const ERROR_MS = 30000;
 const AIDS_IDLE_MS = 90000; // the start screen left in large text or calling a guide: plain again
 const REQUEST_TIMEOUT_MS = 10000;
-const CARD_MS = 60000; // a card scanned before the service is chosen counts this long
 
 const root = $("kiosk");
 const data = root.dataset;
@@ -40,21 +43,16 @@ const idle = idleWarning(goHome);
 const guide = helpButton(data, () => ({
   screen: state.screen,
   department: state.department,
-  service: state.screen === "ticket" ? state.ticketService : state.service,
+  service: state.screen === "ticket" ? ticket.service() : state.service,
   label: state.screen === "ticket" ? $("ticket-label").textContent : null,
 }));
 
 const state = { screen: "departments", department: null, service: null, paper: true };
 let busy = false;
 let settledAt = 0; // taps before this moment are the tail of the tap that changed the screen
-let ticketShownAt = 0;
 let settleTimer = null;
-let countdownTimer = null;
-let countdownTotal = TICKET_MS;
-let printFailures = []; // this kiosk's latest tickets its print agent could not print
-let card = null; // the ID card scanned for the next ticket: {text, birthYear, elderly}
-let cardTimer = null;
-const elderlyAge = Number(data.elderlyAge);
+const idCard = cardHolder(Number(data.elderlyAge));
+const ticket = ticketScreen(data, { show, home: goHome, findService, idCard });
 
 function findService(code) {
   return services.find((service) => service.code === code) || null;
@@ -70,22 +68,7 @@ function showServices() {
 function renderChosen() {
   const service = findService(state.service);
   if (!service) return showDepartments();
-  $("chosen-service").replaceChildren(
-    element("span", "chosen-code", service.code),
-    element("span", "chosen-name", serviceName(service))
-  );
-  renderGuide(service.guide);
-}
-
-/* "Bạn cần mang theo: ..." before the ticket is taken, when the center wrote the service's guide. */
-function renderGuide(guide) {
-  $("chosen-guide").hidden = !guide;
-  if (!guide) return;
-  $("guide-papers").replaceChildren(...guide.papers.map((paper) => element("li", "", paper)));
-  const facts = [];
-  if (guide.fee) facts.push(fill(strings.guide_fee, { fee: guide.fee }));
-  if (guide.processing) facts.push(fill(strings.guide_processing, { time: guide.processing }));
-  $("guide-facts").textContent = facts.join(" · ");
+  renderChosenService(service);
 }
 
 function render() {
@@ -96,7 +79,6 @@ function render() {
 
 function show(screen) {
   state.screen = screen;
-  if (screen === "ticket") ticketShownAt = Date.now();
   for (const section of document.querySelectorAll("section[data-screen]")) {
     section.hidden = section.dataset.screen !== screen;
   }
@@ -119,7 +101,7 @@ function setPaper(wanted) {
 }
 
 function showDepartments() {
-  clearInterval(countdownTimer);
+  ticket.stop();
   state.department = null;
   state.service = null;
   setPaper(true);
@@ -137,7 +119,7 @@ function goHome() {
 
 function leave() {
   if (data.language !== data.centerLanguage || state.configurationChanged) {
-    clearInterval(countdownTimer);
+    ticket.stop();
     idle.clear();
     window.location.assign(data.homeUrl);
     return;
@@ -154,42 +136,6 @@ function goBack() {
   }
 }
 
-function countdown(totalMs, then) {
-  clearInterval(countdownTimer);
-  countdownTotal = totalMs;
-  const ends = Date.now() + totalMs;
-  const bar = $("countdown-bar");
-  function tick() {
-    const left = Math.max(0, ends - Date.now());
-    $("countdown").textContent = fill(strings.countdown, { n: Math.ceil(left / 1000) });
-    bar.style.width = (100 * left) / totalMs + "%"; // CSSOM, which the CSP allows
-    if (left === 0) then();
-  }
-  tick();
-  countdownTimer = setInterval(tick, 250);
-}
-
-function cardLine(read, waiting) {
-  const line = fill(read.elderly ? strings.card_elderly : strings.card_young, {
-    year: read.birthYear,
-    age: elderlyAge,
-  });
-  return waiting ? line + " " + strings.card_waiting : line;
-}
-
-function showCardNotice(text, kind) {
-  const notice = $("card-notice");
-  notice.textContent = text;
-  notice.dataset.kind = kind;
-  notice.hidden = !text;
-}
-
-function forgetCard() {
-  card = null;
-  clearTimeout(cardTimer);
-  showCardNotice("", "");
-}
-
 /* A scanner or the camera read a QR code: the holder's booking is checked in if the card
    booked one; else the card is kept for the next ticket (a minute at most), and an elderly
    holder's ticket is taken as soon as the service is known. */
@@ -197,8 +143,7 @@ async function scanned(text) {
   const read = readCard(text, data.timezone);
   if (!read && isDossierCode(text.trim()) && !busy) return dossier.scanned(text);
   if (!read) {
-    forgetCard();
-    showCardNotice(strings.card_bad, "bad"); // the buttons work as before
+    idCard.unreadable();
     return;
   }
   if (busy) return;
@@ -207,63 +152,12 @@ async function scanned(text) {
     busy = false;
   });
   if (booked) return;
-  card = { text, birthYear: read.birthYear, elderly: read.age >= elderlyAge };
-  clearTimeout(cardTimer);
-  cardTimer = setTimeout(forgetCard, CARD_MS);
+  const card = idCard.keep(text, read);
   if (state.screen === "ticket" || state.screen === "error") showDepartments();
   const serviceKnown = state.screen === "priority";
-  showCardNotice(cardLine(card, !serviceKnown), card.elderly ? "elderly" : "read");
+  idCard.say(!serviceKnown);
   if (serviceKnown && card.elderly && !busy) issue(null);
   armIdle();
-}
-
-function showTicket(ticket, priorityName) {
-  const service = findService(ticket.service);
-  $("ticket-label").textContent = ticket.label;
-  $("ticket-service").textContent = service ? serviceName(service) : ticket.service;
-  const byCard = ticket.priority_source === "id_card";
-  $("ticket-card").hidden = !card;
-  $("ticket-card").textContent = card
-    ? fill(byCard ? strings.card_elderly : strings.card_read, { year: card.birthYear })
-    : "";
-  if (byCard) priorityName = categoryName(ticket.priority);
-  forgetCard();
-  $("ticket-priority").hidden = !priorityName;
-  $("ticket-priority").textContent = priorityName
-    ? fill(strings.priority_of, { name: priorityName })
-    : "";
-  $("ticket-ahead").textContent = ticket.ahead === 0 ? strings.ahead_none : String(ticket.ahead);
-  $("ticket-ahead").classList.toggle("is-words", ticket.ahead === 0);
-  $("ticket-wait").textContent = fill(strings.wait_about, waitRange(ticket.estimated_wait_range_min));
-  $("ticket-window-fact").hidden = !ticket.call_window;
-  $("ticket-window").textContent = ticket.call_window
-    ? ticket.call_window.from + " – " + ticket.call_window.to
-    : "";
-  $("ticket-qr").src = data.qrUrl + "?data=" + encodeURIComponent(ticket.track_url);
-  $("ticket-url").textContent = data.publicUrl.replace(/\/+$/, "") + ticket.track_url;
-  let status = (ticket.print && ticket.print.status) || "skipped";
-  state.ticketId = ticket.id;
-  state.ticketService = ticket.service;
-  show("ticket");
-  // "sent": the kiosk PC's print agent has it; it reports a failure by a `printer` event,
-  // which may even come before this answer (a printer that refuses at once).
-  if (status === "sent") status = printFailures.includes(ticket.id) ? "failed" : "printed";
-  showPrintStatus(status, ticket.print && ticket.print.reason);
-}
-
-function showPrintStatus(status, reason) {
-  $("print-status").dataset.status = status;
-  $("ticket").classList.toggle("is-paperless", status !== "printed");
-  // not paired: only the kiosk an admin paired prints on its paper (admin › devices)
-  const words = reason === "kiosk_not_paired" ? strings.print_not_paired : strings["print_" + status];
-  $("print-text").textContent = words || strings.print_skipped;
-  if (status !== "skipped") $("printer-notice").hidden = status === "printed";
-  countdown(status === "printed" ? TICKET_MS : TICKET_PHOTO_MS, goHome);
-}
-
-function categoryName(code) {
-  const button = document.querySelector('.priority[data-priority="' + code + '"]');
-  return button ? button.dataset.name : code;
 }
 
 const ERROR_KINDS = {
@@ -283,7 +177,7 @@ function showError(code) {
   $("error-back").hidden = passing;
   $("error-title").textContent = strings["error_" + kind + "_title"];
   $("error-text").textContent = strings["error_" + kind];
-  clearInterval(countdownTimer);
+  ticket.stop();
   show("error");
   live.refresh();
 }
@@ -297,16 +191,16 @@ async function issue(button) {
   const request = { service: state.service, paper: state.paper };
   if (button && button.dataset.priority) request.priority = button.dataset.priority;
   if (data.kiosk) request.kiosk = data.kiosk;
+  const card = idCard.held();
   if (card) request.id_qr = card.text;
   try {
-    const ticket = await api("POST", data.ticketsUrl, request, { timeoutMs: REQUEST_TIMEOUT_MS });
-    if (ticket) showTicket(ticket, (button && button.dataset.name) || "");
+    const answer = await api("POST", data.ticketsUrl, request, { timeoutMs: REQUEST_TIMEOUT_MS });
+    if (answer) ticket.show(answer, (button && button.dataset.name) || "");
     else showError("network"); // an answer cut short: as good as none
   } catch (error) {
     if (error.code === "bad_id_qr") {
       // the server could not read the card: say so, and let the visitor choose as usual
-      forgetCard();
-      showCardNotice(strings.card_bad, "bad");
+      idCard.unreadable();
       renderChosen();
       show("priority");
       return;
@@ -332,7 +226,8 @@ const actions = {
     setPaper(true);
     renderChosen();
     show("priority");
-    if (card) showCardNotice(cardLine(card, false), card.elderly ? "elderly" : "read");
+    const card = idCard.held();
+    if (card) idCard.say(false);
     if (card && card.elderly) issue(null); // the card said who it is for
   },
   issue,
@@ -347,7 +242,7 @@ const actions = {
   // on the ticket, the countdown starts again; on the question before a reset, the tap itself
   // (any tap re-arms the idle timer) was the answer
   "more-time": () => {
-    if (state.screen === "ticket") countdown(countdownTotal, goHome);
+    if (state.screen === "ticket") ticket.moreTime();
   },
   help: () => guide.help().then(armIdle), // the notice shown: the start screen may now reset
   "toggle-large-text": () => {
@@ -363,7 +258,7 @@ const actions = {
 /* A booking checked in at the kiosk, or a visitor whose booking expired taking a normal ticket. */
 const bookings = bookingScreen(data, {
   show,
-  showTicket: (ticket) => showTicket(ticket, ""),
+  showTicket: (answer) => ticket.show(answer, ""),
   request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
   walkIn(code) {
     const service = findService(code);
@@ -379,7 +274,7 @@ Object.assign(actions, bookings.actions);
 /* A visitor back for a dossier's result ("Trả kết quả"), by the receipt's code. */
 const dossier = dossierScreen(data, {
   show,
-  showTicket: (ticket) => showTicket(ticket, ""),
+  showTicket: (answer) => ticket.show(answer, ""),
   request: () => Object.assign({ paper: state.paper }, data.kiosk ? { kiosk: data.kiosk } : {}),
 });
 Object.assign(actions, dossier.actions);
@@ -400,12 +295,7 @@ root.addEventListener("click", (event) => {
   if (button && !button.disabled && actions[button.dataset.action]) {
     settle();
     actions[button.dataset.action](button);
-  } else if (
-    !button &&
-    state.screen === "ticket" &&
-    $("print-status").dataset.status === "printed" &&
-    Date.now() - ticketShownAt > TICKET_GUARD_MS
-  ) {
+  } else if (!button && state.screen === "ticket" && ticket.tapEnds()) {
     goHome(); // paper in hand: a tap anywhere ends it
   }
 });
@@ -426,24 +316,10 @@ const live = listen(data.servicesUrl, data.kiosk || null, {
   printer(status) {
     if (status.kiosk !== (data.kiosk || null)) return;
     $("printer-notice").hidden = status.ok;
-    if (!status.ok && status.ticket) printFailures = printFailures.slice(-9).concat([status.ticket]);
-    if (!status.ok && status.ticket && status.ticket === state.ticketId && state.screen === "ticket") {
-      showPrintStatus("failed"); // the agent could not print the ticket on screen: say so
-    }
+    // the agent could not print a ticket: if it is the one on screen, say so
+    if (!status.ok && status.ticket) ticket.printFailed(status.ticket, state.screen === "ticket");
   },
 });
-
-function tickClock() {
-  const now = new Date();
-  const locale = english ? "en-GB" : "vi-VN";
-  const zone = { timeZone: data.timezone };
-  const date = now.toLocaleDateString(
-    locale,
-    Object.assign({ weekday: "long", day: "numeric", month: "numeric", year: "numeric" }, zone)
-  );
-  const time = now.toLocaleTimeString(locale, Object.assign({ hour: "2-digit", minute: "2-digit" }, zone));
-  $("clock").textContent = time + " · " + date;
-}
 
 document.addEventListener("contextmenu", (event) => event.preventDefault());
 document.addEventListener("keydown", () => armIdle()); // a keyboard or a scanner is someone there
@@ -452,5 +328,4 @@ if (data.camera) watchCamera($("camera"), scanned);
 render();
 show("departments");
 offerPairing("kiosk"); // ?pair=1 shows the pairing code; a revoked token is forgotten
-tickClock();
-setInterval(tickClock, 10000);
+startClock($("clock"), data.timezone);
