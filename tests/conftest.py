@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlite_utils
@@ -24,6 +24,9 @@ tempfile.tempdir = None
 
 from core.center import load_center  # noqa: E402
 from db import connect, migrate  # noqa: E402
+
+if TYPE_CHECKING:
+    from harness.server import Served
 
 # 08:00 in Ho Chi Minh City on a Monday.
 MORNING = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -159,3 +162,46 @@ def change(clock: Clock) -> Any:
     from core.configuration import Change
 
     return Change(actor="root", now=clock(), reason="test")
+
+
+@pytest.fixture
+def opened_connections() -> Iterator[None]:
+    """Close the connections and sockets a two-worker test opened (tests.helpers.workers)."""
+    from tests.helpers.workers import close_opened
+
+    yield
+    close_opened()
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, str, Path]]:
+    """Two gunicorn workers over one Redis, serving one center with a kiosk whose print agent
+    prints; its users share one password. Answers the server, a clerk token for kiosk k1 and the
+    database; one server for a test file."""
+    from harness.redis import redis_server
+    from harness.server import flask_command, serve
+    from tests.helpers.workers import CENTER, PASSWORD, TICKET_LIMIT, need_redis, workers_of
+
+    need_redis()
+    folder = tmp_path_factory.mktemp("workers")
+    database = folder / "qms.db"
+    center = folder / "center.toml"
+    center.write_text(CENTER)
+    flask_command(database, "load-config", str(center))
+    for name in ("clerk1", "clerk2", "lan"):
+        flask_command(database, "create-user", name, "--role", "clerk", "--password", PASSWORD)
+    flask_command(database, "create-user", "root", "--role", "admin", "--password", PASSWORD)
+    token = flask_command(database, "create-token", "kiosk-k1", "--role", "clerk").strip()
+    with (
+        redis_server() as redis,
+        serve(
+            database,
+            folder / "gunicorn.log",
+            QMS_WORKERS="2",
+            QMS_MESSAGE_QUEUE=redis.url,
+            QMS_TICKET_RATE_LIMIT=f"{TICKET_LIMIT}/minute",
+            QMS_PUSH_DELAY_S="0.05",
+        ) as served,
+    ):
+        assert len(workers_of(served.pid)) == 2
+        yield served, token, database
