@@ -20,25 +20,10 @@ import pytest
 from harness.printers import FakeNetworkPrinter
 from harness.server import ROOT, flask_command, gunicorn
 from kiosk.agent import PrintAgent
+from tests.helpers.centers import one_service_center
 from tests.helpers.escpos import decode_raster
 
-AGENT_CENTER = """
-[center]
-name = "Agent"
-[[departments]]
-code = "TP"
-name = "Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-[[kiosks]]
-id = "k1"
-printer = "agent:"
-"""
+AGENT_CENTER = one_service_center("Agent", agent_kiosk=True)
 
 
 def issue(base: str, kiosk_token: str) -> dict:

@@ -20,21 +20,9 @@ import pytest
 from db import connect, migrate
 from db.backups import LOCK, backup_if_due, backups
 from harness.server import flask_command, serve
+from tests.helpers.centers import one_service_center
 
-CENTER = """
-[center]
-name = "Sao lưu"
-[[departments]]
-code = "TP"
-name = "Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-"""
+CENTER = one_service_center("Sao lưu")
 
 
 def post(url: str, body: dict[str, Any]) -> dict[str, Any]:

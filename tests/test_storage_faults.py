@@ -18,22 +18,10 @@ import pytest
 import requests
 
 from tests.conftest import sign_in
+from tests.helpers.centers import one_service_center
 
 DISK_SIZE = "3m"
-CENTER = """
-[center]
-name = "Đĩa hỏng"
-[[departments]]
-code = "TP"
-name = "Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-"""
+CENTER = one_service_center("Đĩa hỏng")
 
 
 def mount(*arguments: str) -> None:

@@ -17,25 +17,10 @@ from playwright.sync_api import Route, expect
 from harness.printers import closed_port
 from harness.server import flask_command, gunicorn
 from kiosk.agent import PrintAgent
+from tests.helpers.centers import one_service_center
 from tests.helpers.devices import choose, open_kiosk, take_ticket
 
-CENTER = """
-[center]
-name = "Trung tâm thử"
-[[departments]]
-code = "TP"
-name = "Sở Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-[[kiosks]]
-id = "k1"
-printer = "agent:"
-"""
+CENTER = one_service_center("Trung tâm thử", agent_kiosk=True)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +59,7 @@ def test_a_ticket_the_agent_cannot_print_turns_to_the_paperless_path(
     base, token = agent_server
     with agent_on_a_refusing_printer(base, token):
         page = open_kiosk(new_context, base, token=KIOSK_TOKENS[-1])
-        choose(page, "Sở Tư pháp", "Hộ tịch")
+        choose(page, "Tư pháp", "Hộ tịch")
         answer = take_ticket(page, "Lấy số thường")
         assert answer["print"] == {"status": "sent", "reason": None}
         expect(page.locator("#print-status")).to_have_attribute("data-status", "failed")
@@ -96,7 +81,7 @@ def test_a_failure_heard_before_the_ticket_answer_still_shows_paperless(
             held.append((route, route.fetch()))  # the ticket is issued; its answer waits
 
         page.route(re.compile(r"/api/tickets$"), hold_the_answer)
-        choose(page, "Sở Tư pháp", "Hộ tịch")
+        choose(page, "Tư pháp", "Hộ tịch")
         page.locator(".priority", has_text="Lấy số thường").tap()
         expect(page.locator("#printer-notice")).to_be_visible()  # the failure came first
         route, response = held[0]

@@ -21,31 +21,13 @@ import simple_websocket
 
 from harness.redis import redis_available
 from harness.server import Served
+from tests.helpers.centers import one_service_center
 
 PASSWORD = "workers-password-1"
 TICKET_LIMIT = 4  # per minute and address, in this test
 OPEN: list[Any] = []  # the connections and sockets a test opened, closed after it
 
-CENTER = """
-[center]
-name = "Two workers"
-[[departments]]
-code = "TP"
-name = "Tư pháp"
-[[services]]
-code = "A"
-name = "Hộ tịch"
-department = "TP"
-[[counters]]
-number = 1
-services = ["A"]
-[[counters]]
-number = 2
-services = ["A"]
-[[kiosks]]
-id = "k1"
-printer = "agent:"
-"""
+CENTER = one_service_center("Two workers", counters=2, agent_kiosk=True)
 
 
 def need_redis() -> None:
