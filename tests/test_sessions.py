@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.http import parse_date
@@ -364,6 +365,82 @@ def test_an_admin_sees_the_locks_and_unlocks_a_name_and_it_is_audited(
     assert unlock["details"]["before"]["locked_from"] == ["10.0.0.66", "10.0.0.67"]
 
 
+def audit_entries(client: Any) -> list[dict[str, Any]]:
+    audit = client.get("/api/admin/audit?kind=users").json
+    return list(audit["entries"] if isinstance(audit, dict) else audit)
+
+
+def lock_the_address(device: Any) -> None:
+    """Five wrong passwords on `an` (locking the name from here), then fifteen other names: the
+    address's 20th failure locks it for every name."""
+    for _ in range(5):
+        try_password(device, "an", WRONG)
+    for n in range(15):
+        try_password(device, f"name{n}", WRONG)
+
+
+def test_an_admin_lifts_an_address_lock_and_it_is_audited_while_its_name_locks_stay(
+    app: Any, client: Any, admin: dict[str, str], clock: Any
+) -> None:
+    hall_pc = from_address(app, "10.0.0.66")
+    lock_the_address(hall_pc)
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 429
+    listed = client.get("/api/admin/lockouts").json
+    address_lock = next(lock for lock in listed if lock["username"] is None)
+    ends = datetime.fromisoformat(address_lock["locked_until"])
+    assert ends == clock() + timedelta(minutes=15)
+
+    answer = client.post(
+        "/api/admin/lockouts/unlock",
+        json={"address": "10.0.0.66", "reason": "the hall PC"},
+        headers=admin,
+    )
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {
+        "address": "10.0.0.66",
+        "was_locked": True,
+        "locked_until": address_lock["locked_until"],
+    }
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 200
+    assert try_password(hall_pc, "an", CLERK_PASSWORD).status_code == 429  # its name lock stays
+    remaining = {
+        (lock["username"], lock["address"]) for lock in client.get("/api/admin/lockouts").json
+    }
+    assert remaining == {("an", "10.0.0.66")}
+    entries = audit_entries(client)
+    lifted = [entry for entry in entries if entry["action"] == "user.unlock_address"]
+    assert [(e["actor"], e["target"], e["reason"]) for e in lifted] == [
+        ("root", "10.0.0.66", "the hall PC")
+    ]
+    assert lifted[0]["details"]["before"]["locked_until"] == address_lock["locked_until"]
+
+    again = client.post("/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=admin)
+    assert again.json == {"address": "10.0.0.66", "was_locked": False, "locked_until": None}
+    entries = audit_entries(client)
+    assert len([e for e in entries if e["action"] == "user.unlock_address"]) == 1
+
+
+def test_a_lifted_address_starts_counting_again_from_nothing(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    hall_pc = from_address(app, "10.0.0.66")
+    lock_the_address(hall_pc)
+    client.post("/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=admin)
+    for n in range(19):  # the old count is gone: nineteen more are not twenty
+        assert try_password(hall_pc, f"other{n}", WRONG).status_code == 401
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["", "10.0.0.66; rm", "x" * 65, "10.0.0.*"])
+def test_an_address_to_unlock_must_look_like_one(
+    client: Any, admin: dict[str, str], address: str
+) -> None:
+    answer = client.post("/api/admin/lockouts/unlock", json={"address": address}, headers=admin)
+    assert answer.status_code == 400
+    assert client.post("/api/admin/lockouts/unlock", json={}, headers=admin).status_code == 400
+
+
 def test_only_an_admin_unlocks_and_only_a_real_account(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
@@ -371,6 +448,10 @@ def test_only_an_admin_unlocks_and_only_a_real_account(
     headers = sign_in(clerk, "an")
     assert clerk.post("/api/admin/users/binh/unlock", json={}, headers=headers).status_code == 403
     assert clerk.get("/api/admin/lockouts").status_code == 403
+    answer = clerk.post(
+        "/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=headers
+    )
+    assert answer.status_code == 403
     answer = client.post("/api/admin/users/ghost/unlock", json={}, headers=admin)
     assert answer.status_code == 404
 
@@ -387,3 +468,19 @@ def test_the_staff_accounts_page_shows_a_locked_name_with_its_unlock_button(
     assert 'data-action-url="/api/admin/users/an/unlock"' in page
     assert "/api/admin/users/binh/unlock" not in page
     assert 'title="10.0.0.66"' in page
+
+
+def test_the_staff_accounts_page_lists_the_locks_with_their_ends_and_unlock_buttons(
+    app: Any, client: Any, admin: dict[str, str], clock: Any
+) -> None:
+    assert 'id="sign-in-locks"' not in client.get("/admin/users").get_data(as_text=True)
+    lock_the_address(from_address(app, "10.0.0.66"))
+
+    page = client.get("/admin/users").get_data(as_text=True)
+
+    assert 'id="sign-in-locks"' in page and "Các khóa đăng nhập đang áp dụng" in page
+    assert 'data-action-url="/api/admin/lockouts/unlock"' in page
+    assert 'data-action-body=\'{"address": "10.0.0.66"}\'' in page
+    ends = (clock() + timedelta(minutes=15)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f"<td>{ends:%H:%M}</td>" in page
+    assert "Mọi tên đăng nhập" in page
