@@ -3,6 +3,7 @@ sessions that end at once when a password is reset or an account disabled."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,8 @@ import pytest
 from werkzeug.http import parse_date
 
 from core.center import load_center
-from core.users import create_user, set_password
+from core.sessions import end_session, purge_sessions, session_user, start_session
+from core.users import create_user, get_user, set_password
 from db import connect
 from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
 
@@ -289,6 +291,36 @@ def test_a_session_past_its_shift_is_recorded_as_expired(
     assert client.get("/api/counters/1").status_code == 401
     database = connect(database_path)
     assert database.execute("SELECT ended_why FROM sessions").fetchall() == [("expired",)]
+    database.conn.close()
+
+
+def test_sessions_ended_or_outlived_more_than_a_day_ago_are_purged(
+    app: Any, database_path: Any, clock: Any
+) -> None:
+    database = connect(database_path)
+    an = get_user(database, "an")
+    start = clock()
+    signed_out, reset, forgotten, today = (
+        start_session(database, an, now=start + timedelta(hours=hours)) for hours in (0, 1, 2, 30)
+    )
+    end_session(database, signed_out, now=start + timedelta(hours=8))
+    end_session(database, reset, now=start + timedelta(hours=20), why="password")
+    # `forgotten` is never presented again: its shift ends at 14:00 on the first day
+    shift = timedelta(hours=12)
+
+    def left(hours: float) -> set[str]:
+        purge_sessions(database, now=start + timedelta(hours=hours), lifetime=shift)
+        return {row[0] for row in database.execute("SELECT key_hash FROM sessions").fetchall()}
+
+    hashes = {
+        key: hashlib.sha256(key.encode()).hexdigest()
+        for key in (signed_out, reset, forgotten, today)
+    }
+    assert left(31.9) == set(hashes.values())  # each ended or outlived less than a day ago
+    assert left(32) == {hashes[reset], hashes[forgotten], hashes[today]}
+    assert left(38) == {hashes[reset], hashes[today]}
+    assert left(44) == {hashes[today]}
+    assert session_user(database, today, now=start + timedelta(hours=31), lifetime=shift) == an
     database.conn.close()
 
 
