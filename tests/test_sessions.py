@@ -446,6 +446,8 @@ def test_an_admin_lifts_an_address_lock_and_it_is_audited_while_its_name_locks_s
         ("root", "10.0.0.66", "the hall PC")
     ]
     assert lifted[0]["details"]["before"]["locked_until"] == address_lock["locked_until"]
+    audit_page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Gỡ khóa đăng nhập của thiết bị" in audit_page and "10.0.0.66" in audit_page
 
     again = client.post("/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=admin)
     assert again.json == {"address": "10.0.0.66", "was_locked": False, "locked_until": None}
