@@ -14,7 +14,8 @@ Unknown names count like real ones, so a lock tells nobody which names exist. At
 lock are refused unchecked and do not extend it; a success clears its name's count from that
 address, not the address's (a stranger with one account of his own cannot wash his address
 clean). A signed-in admin sees the locks on the Staff accounts page and lifts a name's there
-(`unlock`, audited by the API); the module sits beside shared.py, not in api/, because the API
+(`unlock`) or an address's (`unlock_address`: the hall PC a clerk fumbled names on), both
+audited by the API; the module sits beside shared.py, not in api/, because the API
 and the admin pages both read it. With one worker the counts live in its memory
 (`MemoryCounts`); with several (a message queue) in its Redis (shared.SharedCounts), so a lock
 made through one worker holds on all.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from flask import current_app
@@ -55,6 +56,7 @@ class Lock:
     username: str | None
     address: str
     locked_for_s: int
+    locked_until: datetime
 
 
 class LoginThrottle:
@@ -118,11 +120,12 @@ class LoginThrottle:
             left = int(until - now.timestamp() + 0.999)
             if left <= 0:
                 continue
+            ends = datetime.fromtimestamp(until, UTC)
             if key.startswith(NAME):
                 username, _, address = key.removeprefix(NAME).partition("|")
-                found.append(Lock(username, address, left))
+                found.append(Lock(username, address, left, ends))
             elif key.startswith(ADDRESS):
-                found.append(Lock(None, key.removeprefix(ADDRESS), left))
+                found.append(Lock(None, key.removeprefix(ADDRESS), left, ends))
         return sorted(
             found, key=lambda lock: (lock.username is None, lock.username or "", lock.address)
         )
@@ -140,6 +143,17 @@ class LoginThrottle:
         locked from. The addresses' own locks stay: they stop a stranger, not a name."""
         keys = self.counts.clear_all(f"{NAME}{username}|")
         return sorted(key.partition("|")[2] for key in keys)
+
+    def unlock_address(self, address: str, now: datetime) -> datetime | None:
+        """Lift the address's own lock and clear its count (so the next typo does not lock it
+        again); answer when the lock would have ended, or None if it held none. The names
+        locked from the address stay: each is lifted by `unlock`."""
+        key = ADDRESS + address
+        until = self.counts.locked_until(key)
+        self.counts.clear(key)
+        if until is None or until <= now.timestamp():
+            return None
+        return datetime.fromtimestamp(until, UTC)
 
 
 def _pair(username: str, address: str) -> str:

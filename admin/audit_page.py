@@ -59,6 +59,7 @@ ACTIONS = {
     "user.name": lazy_pgettext("admin", "Name shown changed"),
     "user.password": lazy_pgettext("admin", "Password reset"),
     "user.unlock": lazy_pgettext("admin", "Sign-in lockout lifted"),
+    "user.unlock_address": lazy_pgettext("admin", "Device's sign-in lockout lifted"),
     "user.move_counter": lazy_pgettext("admin", "Clerk moved to another counter"),
     "token.create": lazy_pgettext("admin", "Integration token made"),
     "token.revoke": lazy_pgettext("admin", "Integration token revoked"),
@@ -116,6 +117,7 @@ FIELDS = {
     "early_min": lazy_pgettext("admin", "check-in early (min)"),
     "grace_min": lazy_pgettext("admin", "check-in late (min)"),
     "answer_days": lazy_pgettext("admin", "answer delay (working days)"),
+    "locked_until": lazy_pgettext("admin", "locked until"),
 }
 # An item's key names the entry's target (its code, number or id): it is not a changed field.
 HIDDEN_FIELDS = {item.key for item in ALL_ITEMS if item.key} | {"signed_out"}

@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from flask_babel import pgettext
 
 from admin import bp, page
-from core.center import list_kiosks
+from core.center import get_center, list_kiosks
 from core.configuration import settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
 from core.configuration.displays import display_shows, list_displays
@@ -153,7 +153,22 @@ def announcement() -> dict[str, Any]:
 @bp.get("/users")
 @page("admin.users")
 def users() -> dict[str, Any]:
-    return {"users": list_users(get_db()), "locked": login_throttle().locked_names(now())}
+    database, moment = get_db(), now()
+    zone = get_center(database).zone
+    throttle = login_throttle()
+    locks = [
+        {
+            "username": lock.username,
+            "address": lock.address,
+            "until": lock.locked_until.astimezone(zone).strftime("%H:%M"),
+        }
+        for lock in throttle.locks(moment)
+    ]
+    return {
+        "users": list_users(database),
+        "locked": throttle.locked_names(moment),
+        "locks": locks,
+    }
 
 
 @bp.get("/tokens")

@@ -112,3 +112,12 @@ class AdminUserActive(AdminChange):
 
 class AdminUserPassword(AdminChange):
     password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX)]
+
+
+class AdminAddressUnlock(AdminChange):
+    address: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[0-9A-Za-z.:%_\-]+$",
+        description="The client address locked, as GET /api/admin/lockouts lists it.",
+    )

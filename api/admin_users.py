@@ -3,7 +3,8 @@ or the name shown over the counter.
 
 Admin only. A reset password or a switched-off account is signed out everywhere at once, its
 open sockets (counter screens) closed; nobody can switch off or demote their own account, or the
-last active admin. A name locked by wrong passwords (lockouts.py) can be unlocked here.
+last active admin. A name locked by wrong passwords (lockouts.py) can be unlocked here, and so can
+an address locked for every name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from api import bp
 from api.admin import ADMIN, INVALID, change, published
 from api.admin_schemas import (
+    AdminAddressUnlock,
     AdminChange,
     AdminUser,
     AdminUserActive,
@@ -25,6 +27,7 @@ from api.auth import require
 from api.session import close_ended_sockets
 from api.validation import documented, parse
 from core.configuration import staff
+from core.models import timestamp
 from core.users import get_user
 from db.web import get_db, now
 from lockouts import login_throttle
@@ -110,10 +113,31 @@ def admin_user_password(username: str) -> ResponseReturnValue:
 def admin_lockouts() -> ResponseReturnValue:
     return jsonify(
         [
-            {"username": lock.username, "address": lock.address, "locked_for_s": lock.locked_for_s}
+            {
+                "username": lock.username,
+                "address": lock.address,
+                "locked_for_s": lock.locked_for_s,
+                "locked_until": timestamp(lock.locked_until),
+            }
             for lock in login_throttle().locks(now())
         ]
     )
+
+
+@bp.post("/admin/lockouts/unlock")
+@require(ADMIN)
+@documented(
+    "Lift an address's sign-in lockout for every name (audited); its names' locks stay",
+    body=AdminAddressUnlock,
+    access=ADMIN,
+    responses={**INVALID, 200: "unlocked (or it held no lock)"},
+)
+def admin_address_unlock() -> ResponseReturnValue:
+    body = parse(AdminAddressUnlock)
+    ended = login_throttle().unlock_address(body.address, now())
+    locked_until = None if ended is None else timestamp(ended)
+    staff.note_address_unlock(get_db(), change(body.reason), body.address, locked_until)
+    return jsonify(address=body.address, was_locked=ended is not None, locked_until=locked_until)
 
 
 @bp.post("/admin/users/<username>/unlock")

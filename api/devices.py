@@ -1,8 +1,9 @@
 """Pairing devices: a device asks for a code, an admin enters it, the device is known by its token.
 
 The device side is public: `POST /api/devices/pairing` answers a token for the device to keep
-and a short code to show; the device then asks `GET /api/devices/me` with its token (header
-`X-Device-Token`) until an admin has paired it. The admin side (`/api/admin/devices`) pairs a
+and a short code to show (a few codes at once per client address: QMS_PAIRING_ADDRESS_LIMIT);
+the device then asks `GET /api/devices/me` with its token (header `X-Device-Token`) until an
+admin has paired it. The admin side (`/api/admin/devices`) pairs a
 code as a kiosk, display, counter screen, rating tablet or print agent, lists the devices with
 when each was last seen and whether it is connected now, and revokes one: its next request is
 refused and its open sockets are closed at once. Pairing and revoking are audited.
@@ -21,7 +22,7 @@ from api.admin import ADMIN, INVALID, change
 from api.admin_schemas import AdminChange
 from api.auth import require
 from api.errors import error
-from api.limits import ticket_limited
+from api.limits import client_address, pairing_address_limit, ticket_limited
 from api.paired import HEADER, current_device
 from api.validation import documented, parse
 from core.configuration import devices
@@ -54,11 +55,14 @@ class AdminDevice(AdminChange):
     responses={
         201: "{code, token, expires_at}",
         409: "too_many_pairings: too many devices wait at once",
-        429: "too many requests from this client",
+        429: "too many requests from this client, or too_many_pairings_here: this address"
+        " holds QMS_PAIRING_ADDRESS_LIMIT codes waiting (Retry-After: when the first lapses)",
     },
 )
 def start_device_pairing() -> ResponseReturnValue:
-    pairing = start_pairing(get_db(), now=now())
+    pairing = start_pairing(
+        get_db(), now=now(), address=client_address(), address_max=pairing_address_limit()
+    )
     return jsonify(code=pairing.code, token=pairing.token, expires_at=pairing.expires_at), 201
 
 

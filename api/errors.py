@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from api import bp
-from core.errors import QueueError
+from core.errors import QueueError, TooMany
 from core.fields import explain
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,10 @@ def error(status: int, code: str, message: str) -> ResponseReturnValue:
 
 @bp.errorhandler(QueueError)
 def queue_error(exception: QueueError) -> ResponseReturnValue:
-    return error(exception.status, exception.code, exception.message)
+    answer = error(exception.status, exception.code, exception.message)
+    if isinstance(exception, TooMany):  # the client may come back when one of its own lapses
+        return *answer, {"Retry-After": str(exception.retry_after_s)}  # type: ignore[misc]
+    return answer
 
 
 @bp.errorhandler(ValidationError)

@@ -7,7 +7,9 @@ of tickets, or "off"). Both count per `ticket_client()`: the client's address; a
 (a kiosk, a tablet) is counted by itself instead (api/paired.py), so kiosks behind one router
 do not share one limit.
 Signing in is limited per client address here (LOGIN_LIMIT), and its wrong passwords lock a name
-from an address, or an address, in lockouts.py.
+from an address, or an address, in lockouts.py. An address may hold a few pairing codes waiting
+at once (`QMS_PAIRING_ADDRESS_LIMIT`, counted in the database by core/devices.py, so over every
+worker), so that one script cannot take all the center's codes.
 
 A request with a valid integration token (`Authorization: Bearer`) is not counted against its
 address: the limit is for strangers, and a program the center gave a token answers by that
@@ -27,6 +29,7 @@ from flask_limiter.util import get_remote_address
 
 from api.auth import current_user
 from api.paired import HEADER, current_device
+from core.devices import PENDING_PER_ADDRESS
 from shared import prefix_for
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -46,6 +49,12 @@ class _Limiter(Limiter):
             raise ValueError(
                 "QMS_TICKET_DAILY_LIMIT must be a whole number of tickets (100), or off;"
                 f" not {daily!r}."
+            )
+        pairing = str(app.config.get("PAIRING_ADDRESS_LIMIT", PENDING_PER_ADDRESS)).strip()
+        if not (pairing.isdigit() and int(pairing) > 0):
+            raise ValueError(
+                "QMS_PAIRING_ADDRESS_LIMIT must be a whole number of pairing codes"
+                f" ({PENDING_PER_ADDRESS}); not {pairing!r}."
             )
         super().init_app(app)
 
@@ -73,6 +82,14 @@ def ticket_rate_limit() -> str:
 
 def ticket_limit_off() -> bool:
     return ticket_rate_limit() == "off"
+
+
+def pairing_address_limit() -> int | None:
+    """Pairing codes one client address may hold waiting at once (QMS_PAIRING_ADDRESS_LIMIT);
+    None when QMS_TICKET_RATE_LIMIT=off lifts the per-address limits."""
+    if ticket_limit_off():
+        return None
+    return int(str(current_app.config.get("PAIRING_ADDRESS_LIMIT", PENDING_PER_ADDRESS)).strip())
 
 
 def ticket_daily_limit() -> str:

@@ -1,6 +1,7 @@
 """What visitors said, for supervisors: the period's ratings with their reasons, comments and
 dossiers (JSON, for the reports page and the live monitor), and every rating per dossier as a
-spreadsheet, which a center feeds to its province's per-dossier satisfaction figure.
+spreadsheet (CSV, or an Excel workbook: api/ratings_workbook.py), which a center feeds to its
+province's per-dossier satisfaction figure.
 
 The period is read as the summary's (api/reports.py); what each field means is said in
 core/rating_report.py.
@@ -16,8 +17,10 @@ from flask.typing import ResponseReturnValue
 
 from api import bp
 from api.auth import SUPERVISORS, require
+from api.ratings_workbook import ratings_workbook
 from api.reports import period
 from api.validation import documented
+from core.center import get_center
 from core.errors import InvalidInput
 from core.rating_report import LIST_MAX, dossier_ratings, rating_list
 from db.web import get_db
@@ -106,5 +109,31 @@ def report_ratings_csv() -> ResponseReturnValue:
     return Response(
         out.getvalue(),
         mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/reports/ratings.xlsx")
+@require(*SUPERVISORS)
+@documented(
+    "Every rating of the period per dossier, as an Excel workbook: the CSV's columns on one"
+    " sheet, with numbers, dates and times as such",
+    access="supervisor",
+    responses={200: "the ratings", 400: "bad dates"},
+)
+def report_ratings_xlsx() -> ResponseReturnValue:
+    first, last = period()
+    database = get_db()
+    center = get_center(database)
+    workbook = ratings_workbook(
+        dossier_ratings(database, first, last),
+        DOSSIER_COLUMNS,
+        zone=center.zone,
+        language=center.language,
+    )
+    name = f"ratings-{first.isoformat()}-{last.isoformat()}.xlsx"
+    return Response(
+        workbook,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

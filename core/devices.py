@@ -2,7 +2,9 @@
 center trusts, each known by a token it keeps.
 
 A device asks for pairing (`start_pairing`): it gets a token to keep and a short code to show;
-the token is stored only as its SHA-256, beside the code, for PAIRING_MINUTES. An admin who
+the token is stored only as its SHA-256, beside the code, for PAIRING_MINUTES. At most
+PENDING_MAX codes wait at once, and (over HTTP) a few per client address, so one script cannot
+hold them all and stop every other device from pairing. An admin who
 enters the code pairs it (core.configuration.devices): the code is gone (single use) and the same
 hash becomes the device's, so the token the device already holds now names it. Neither the
 database nor the audit log can give a working token away.
@@ -23,7 +25,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from core.errors import Conflict
+from core.errors import Conflict, TooMany
 from core.models import parse_timestamp, timestamp
 from core.rows import rows
 from core.transaction import immediate
@@ -33,6 +35,7 @@ KINDS = ("kiosk", "display", "counter_screen", "tablet", "print_agent")
 PAIRING_MINUTES = 10  # a code shown on a device is good for this long
 PAIRING_CODE_LENGTH = 6  # of BOOKING_CODE_ALPHABET: no 0/O or 1/I to misread
 PENDING_MAX = 200  # codes waiting at once: a script asking for codes cannot fill the table
+PENDING_PER_ADDRESS = 5  # codes waiting at once from one client address (QMS_PAIRING_ADDRESS_LIMIT)
 SEEN_EVERY = timedelta(minutes=1)
 TOKEN_MAX = 100  # a token is 43 characters; anything much longer is not one
 
@@ -68,12 +71,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_pairing(db: Database, *, now: datetime) -> Pairing:
-    """Give a device a token to keep and a code to show until an admin enters it."""
+def start_pairing(
+    db: Database, *, now: datetime, address: str | None = None, address_max: int | None = None
+) -> Pairing:
+    """Give a device a token to keep and a code to show until an admin enters it.
+
+    `address` is the client asking (None: the command line); with `address_max`, an address
+    already holding that many codes is refused (TooMany) until one lapses.
+    """
     token = secrets.token_urlsafe(32)
     expires_at = timestamp(now + timedelta(minutes=PAIRING_MINUTES))
     with immediate(db):
         db.execute("DELETE FROM device_pairings WHERE expires_at <= ?", [timestamp(now)])
+        if address is not None and address_max is not None:
+            _refuse_a_full_address(db, address, address_max, now)
         (pending,) = db.execute("SELECT count(*) FROM device_pairings").fetchone()
         if pending >= PENDING_MAX:
             raise Conflict(
@@ -87,11 +98,25 @@ def start_pairing(db: Database, *, now: datetime) -> Pairing:
             if not db.execute("SELECT 1 FROM device_pairings WHERE code = ?", [code]).fetchone():
                 break
         db.execute(
-            "INSERT INTO device_pairings (code, token_hash, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            [code, token_hash(token), timestamp(now), expires_at],
+            "INSERT INTO device_pairings (code, token_hash, created_at, expires_at, address)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [code, token_hash(token), timestamp(now), expires_at, address],
         )
     return Pairing(code=code, token=token, expires_at=expires_at)
+
+
+def _refuse_a_full_address(db: Database, address: str, address_max: int, now: datetime) -> None:
+    pending, first_expiry = db.execute(
+        "SELECT count(*), min(expires_at) FROM device_pairings WHERE address = ?", [address]
+    ).fetchone()
+    if pending >= address_max:
+        wait = (parse_timestamp(first_expiry) - now).total_seconds()
+        raise TooMany(
+            f"This device already has {pending} pairing codes waiting; enter one of them on"
+            " the admin page, or wait for one to lapse.",
+            code="too_many_pairings_here",
+            retry_after_s=max(1, int(wait + 0.999)),
+        )
 
 
 def pending_pairing(db: Database, token: str, *, now: datetime) -> dict[str, str] | None:

@@ -33,6 +33,18 @@ class Conflict(QueueError):
     code = "conflict"
 
 
+class TooMany(QueueError):
+    """One client already holds as many of something as it may at once (pending pairing
+    codes); one of them lapses in `retry_after_s`."""
+
+    status = 429
+    code = "too_many"
+
+    def __init__(self, message: str, code: str | None = None, *, retry_after_s: int) -> None:
+        super().__init__(message, code)
+        self.retry_after_s = retry_after_s
+
+
 class CenterFileError(QueueError):
     """A center file that cannot be loaded; the message names the bad item."""
 

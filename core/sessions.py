@@ -5,6 +5,10 @@ shift ends, signed out or not. Here signing out, a password reset and a switched
 the session rows, and a cookie whose row is ended (or older than one shift) opens nothing.
 Only the key's SHA-256 is stored, so a copy of the database opens no session either.
 
+An ended session is kept for ENDED_KEPT (what ended it can be read the next morning), then
+purged with the daily purge (db/retention.py), so the table holds a few days of shifts, not
+every sign-in since the center opened.
+
 Like the rest of core/, this module knows no Flask and no cookie: the API hands it the key.
 """
 
@@ -22,6 +26,7 @@ from core.users import User, get_user
 
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often: reads stay reads
 ENDINGS = ("signed_out", "password", "disabled", "expired")
+ENDED_KEPT = timedelta(days=1)  # an ended or outlived session is deleted this long after
 
 
 def _hash(key: str) -> str:
@@ -93,3 +98,20 @@ def open_sessions(db: Database, username: str) -> int:
             "SELECT count(*) FROM sessions WHERE username = ? AND ended_at IS NULL", [username]
         ).fetchone()[0]
     )
+
+
+def purge_sessions(
+    db: Database, *, now: datetime, lifetime: timedelta, kept: timedelta = ENDED_KEPT
+) -> int:
+    """Delete the sessions that ended, or outlived `lifetime` unlooked-at, more than `kept`
+    ago; answer how many.
+
+    A session nobody presented after its shift was never marked ended: it is gone once it is
+    `lifetime + kept` old. Its cookie then finds no row, which opens nothing, as before.
+    """
+    cursor = db.execute(
+        "DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at <= ?)"
+        " OR (ended_at IS NULL AND created_at <= ?)",
+        [timestamp(now - kept), timestamp(now - lifetime - kept)],
+    )
+    return int(cursor.rowcount)

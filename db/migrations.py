@@ -594,3 +594,11 @@ def m016_users_display_name(db: Database) -> None:
         "ALTER TABLE users ADD COLUMN display_name TEXT"
         " CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 60)"
     )
+
+
+@migrations(name="m017_pairing_address")
+def m017_pairing_address(db: Database) -> None:
+    """The client address that asked for each pairing code, so that one address cannot hold
+    every code the center lets wait (core/devices.py); NULL for codes from the command line."""
+    db.execute("ALTER TABLE device_pairings ADD COLUMN address TEXT")
+    db.execute("CREATE INDEX device_pairings_address ON device_pairings(address)")

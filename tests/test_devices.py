@@ -20,7 +20,7 @@ from core.devices import (
     pending_pairing,
     start_pairing,
 )
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, TooMany
 from core.vocabulary import BOOKING_CODE_ALPHABET
 
 
@@ -109,6 +109,19 @@ def test_codes_waiting_at_once_are_bounded(db: Database, clock: Any) -> None:
     assert refused.value.code == "too_many_pairings"
     clock.advance(minutes=PAIRING_MINUTES)
     assert start_pairing(db, now=clock()).code
+
+
+def test_an_address_holds_at_most_its_share_of_waiting_codes(db: Database, clock: Any) -> None:
+    for _ in range(5):
+        start_pairing(db, now=clock(), address="10.0.0.66", address_max=5)
+    clock.advance(minutes=3)
+    with pytest.raises(TooMany) as refused:
+        start_pairing(db, now=clock(), address="10.0.0.66", address_max=5)
+    assert (refused.value.code, refused.value.retry_after_s) == ("too_many_pairings_here", 420)
+    assert start_pairing(db, now=clock(), address="10.0.0.20", address_max=5).code
+    assert start_pairing(db, now=clock()).code  # the command line asks without an address
+    clock.advance(minutes=PAIRING_MINUTES - 3)
+    assert start_pairing(db, now=clock(), address="10.0.0.66", address_max=5).code
 
 
 @pytest.mark.parametrize(

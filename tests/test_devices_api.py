@@ -125,6 +125,63 @@ def test_a_device_with_no_or_an_unknown_token_is_told_to_pair(app: Any) -> None:
         assert (answer.status_code, answer.json["error"]) == (401, "unpaired")
 
 
+def test_one_address_holds_a_few_codes_and_another_still_pairs(
+    database_path: Any, clock: Any
+) -> None:
+    """Was: one script asking 200 codes blocked every new pairing in the center for 10 minutes."""
+    from core.center import load_center
+    from core.configuration import Change
+    from core.configuration.devices import pair_device
+    from server import create_app
+    from tests.conftest import SMALL_CENTER
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(database_path),
+            "TICKET_RATE_LIMIT": "100/minute",
+            "PAIRING_ADDRESS_LIMIT": 3,
+        }
+    )
+    app.extensions["qms.clock"] = clock
+    database = connect(database_path)
+    load_center(database, SMALL_CENTER)
+    script, tablet = app.test_client(), app.test_client()
+    script.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    tablet.environ_base["REMOTE_ADDR"] = "10.0.0.20"
+    codes = []
+    for _ in range(3):
+        asked = script.post("/api/devices/pairing")
+        assert asked.status_code == 201
+        codes.append(asked.json["code"])
+        clock.advance(minutes=1)
+
+    refused = script.post("/api/devices/pairing")
+
+    assert (refused.status_code, refused.json["error"]) == (429, "too_many_pairings_here")
+    assert "pairing codes waiting" in refused.json["message"]
+    assert refused.headers["Retry-After"] == "420"  # the first code lapses 10 minutes after 0:00
+    assert tablet.post("/api/devices/pairing").status_code == 201
+    pair_device(
+        database, Change("root", clock()), code=codes[0], kind="tablet", target="1", name=None
+    )
+    assert script.post("/api/devices/pairing").status_code == 201  # a code entered frees its place
+    assert script.post("/api/devices/pairing").status_code == 429
+    clock.advance(minutes=8)  # the second code (asked at 0:01) has lapsed
+    assert script.post("/api/devices/pairing").status_code == 201
+    database.conn.close()
+
+
+def test_a_pairing_limit_that_is_no_whole_number_stops_the_server(database_path: Any) -> None:
+    from server import create_app
+
+    for value in ("lots", 0, "-1"):
+        with pytest.raises(ValueError, match="QMS_PAIRING_ADDRESS_LIMIT"):
+            create_app(
+                {"TESTING": True, "DATABASE": str(database_path), "PAIRING_ADDRESS_LIMIT": value}
+            )
+
+
 # ---- the rating tablet ----------------------------------------------------------------------
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
 from sqlite_utils import Database
 
 from core.calling import call_next
@@ -166,11 +169,58 @@ def test_supervisors_read_the_ratings_and_their_spreadsheet_per_dossier(
     assert (total["reason_waited_too_long"], total["reason_other"]) == ("1", "0")
 
 
+def test_the_ratings_workbook_holds_the_csvs_rows_with_numbers_dates_and_text(
+    app: Any, client: Any, clock: Any
+) -> None:
+    played(app, clock)
+    sign_in(client, "chi")
+    query = f"?from={DAY}&to={DAY}"
+    text = client.get("/api/reports/ratings.csv" + query).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    listed = {r["ticket"]: r for r in client.get("/api/reports/ratings" + query).json["ratings"]}
+
+    answer = client.get("/api/reports/ratings.xlsx" + query)
+
+    assert answer.status_code == 200 and answer.mimetype.endswith("spreadsheetml.sheet")
+    assert f"ratings-{DAY}-{DAY}.xlsx" in answer.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(answer.data))
+    assert book.sheetnames == ["Đánh giá"]
+    sheet = book["Đánh giá"]
+    header, *lines = list(sheet.iter_rows(values_only=True))
+    assert header[:4] == ("Mã hồ sơ", "Mã phiếu", "Số thứ tự", "Ngày")
+    assert len(header) == len(rows[0]) == 15 and len(lines) == len(rows) == 4
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    for line, row in zip(lines, rows, strict=True):
+        cells = dict(zip(rows[0].keys(), line, strict=True))
+        rating = listed[int(row["ticket"])]
+        assert cells["dossier"] == (row["dossier"] or None)
+        assert (cells["ticket"], cells["counter"]) == (int(row["ticket"]), int(row["counter"]))
+        assert (cells["score"], cells["scale"], cells["low"]) == (
+            rating["score"],
+            rating["scale"],
+            int(rating["low"]),
+        )
+        assert cells["day"] == datetime.combine(date.fromisoformat(row["day"]), time())
+        moment = datetime.fromisoformat(row["at"]).astimezone(zone).replace(tzinfo=None)
+        assert abs((cells["at"] - moment).total_seconds()) < 0.001  # local time, as Excel keeps
+        assert (cells["label"], cells["level"], cells["clerk"]) == (
+            row["label"],
+            row["level"],
+            row["clerk"],
+        )
+        assert cells["reasons"] == (row["reasons"] or None)
+        assert cells["comment"] == (rating["comment"] or None)
+    assert sheet["L2"].value == 1 and sheet["L2"].data_type == "n"  # low: sums count them
+    assert sheet["D2"].number_format == "dd/mm/yyyy" and sheet["D2"].is_date
+    assert sheet["N2"].value == '=HYPERLINK("x")' and sheet["N2"].data_type == "s"  # never run
+
+
 def test_clerks_may_not_read_what_visitors_said(app: Any, client: Any, clock: Any) -> None:
     played(app, clock)
     sign_in(client, "an")
     assert client.get("/api/reports/ratings").status_code == 403
     assert client.get("/api/reports/ratings.csv").status_code == 403
+    assert client.get("/api/reports/ratings.xlsx").status_code == 403
 
 
 def test_the_reports_page_lists_reasons_comments_and_dossiers(
@@ -187,3 +237,4 @@ def test_the_reports_page_lists_reasons_comments_and_dossiers(
     assert "Hướng dẫn hồ sơ chưa rõ" in html  # the reason in words, per row and per clerk
     assert "=HYPERLINK(&#34;x&#34;)" in html  # a comment is shown as text
     assert f"/api/reports/ratings.csv?from={DAY}&amp;to={DAY}" in html
+    assert f"/api/reports/ratings.xlsx?from={DAY}&amp;to={DAY}" in html

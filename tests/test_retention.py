@@ -4,7 +4,7 @@ and QMS_RETENTION_DAYS (design.md section 9)."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from core.identity import id_hash
 from core.ratings import rate_ticket
 from core.retention import FORGOTTEN_NAME, purge_personal_data
 from core.serving import finish
+from core.sessions import end_session, start_session
+from core.users import create_user, get_user
 from db.retention import start_daily_purge
 from harness.server import flask_command
 from server import create_app
@@ -114,8 +116,36 @@ def test_the_server_purges_daily_when_a_retention_is_set(db: Database, tmp_path:
     ):
         time.sleep(0.05)
     assert db.execute("SELECT phone FROM appointments WHERE day = '2020-01-01'").fetchone()[0] == ""
-    unset = create_app({"TESTING": True, "DATABASE": str(tmp_path / "qms.db")})
-    assert start_daily_purge(unset) is None  # no retention set: nothing runs
+
+
+def test_without_a_retention_the_daily_purge_deletes_old_ended_sessions_only(
+    db: Database, tmp_path: Path
+) -> None:
+    a_day_with_personal_data(db)
+    db.execute("UPDATE appointments SET day = '2020-01-01' WHERE phone = '0911111111'")
+    create_user(db, "lan", role="clerk", password="clerk-password-1", now=local("08:00"))
+    moment = datetime.now(UTC)
+    lan = get_user(db, "lan")
+    old, recent, open_key = (start_session(db, lan, now=moment - age) for age in AGES)
+    end_session(db, old, now=moment - timedelta(days=2))
+    end_session(db, recent, now=moment - timedelta(hours=1))
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "qms.db")})
+
+    thread = start_daily_purge(app)
+
+    assert thread.daemon
+    deadline = time.monotonic() + 10
+    while (
+        db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 3
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    kept = db.execute("SELECT ended_at IS NULL FROM sessions ORDER BY created_at").fetchall()
+    assert kept == [(0,), (1,)]  # the one ended an hour ago, and the open one
+    assert db.execute("SELECT phone FROM appointments WHERE day = '2020-01-01'").fetchone()[0]
+
+
+AGES = (timedelta(days=3), timedelta(hours=2), timedelta(minutes=5))
 
 
 def test_the_command_purges_and_says_what_it_did(db: Database, tmp_path: Path) -> None:

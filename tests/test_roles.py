@@ -53,6 +53,7 @@ SUPERVISORS = {
     "api.report_summary_csv",
     "api.report_ratings",
     "api.report_ratings_csv",
+    "api.report_ratings_xlsx",
     "api.staffing_advice_report",
     "api.all_feedback",
     "api.reply_feedback",

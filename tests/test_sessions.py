@@ -3,14 +3,17 @@ sessions that end at once when a password is reset or an account disabled."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.http import parse_date
 
 from core.center import load_center
-from core.users import create_user, set_password
+from core.sessions import end_session, purge_sessions, session_user, start_session
+from core.users import create_user, get_user, set_password
 from db import connect
 from tests.conftest import CLERK_PASSWORD, SMALL_CENTER, sign_in
 
@@ -291,6 +294,36 @@ def test_a_session_past_its_shift_is_recorded_as_expired(
     database.conn.close()
 
 
+def test_sessions_ended_or_outlived_more_than_a_day_ago_are_purged(
+    app: Any, database_path: Any, clock: Any
+) -> None:
+    database = connect(database_path)
+    an = get_user(database, "an")
+    start = clock()
+    signed_out, reset, forgotten, today = (
+        start_session(database, an, now=start + timedelta(hours=hours)) for hours in (0, 1, 2, 30)
+    )
+    end_session(database, signed_out, now=start + timedelta(hours=8))
+    end_session(database, reset, now=start + timedelta(hours=20), why="password")
+    # `forgotten` is never presented again: its shift ends at 14:00 on the first day
+    shift = timedelta(hours=12)
+
+    def left(hours: float) -> set[str]:
+        purge_sessions(database, now=start + timedelta(hours=hours), lifetime=shift)
+        return {row[0] for row in database.execute("SELECT key_hash FROM sessions").fetchall()}
+
+    hashes = {
+        key: hashlib.sha256(key.encode()).hexdigest()
+        for key in (signed_out, reset, forgotten, today)
+    }
+    assert left(31.9) == set(hashes.values())  # each ended or outlived less than a day ago
+    assert left(32) == {hashes[reset], hashes[forgotten], hashes[today]}
+    assert left(38) == {hashes[reset], hashes[today]}
+    assert left(44) == {hashes[today]}
+    assert session_user(database, today, now=start + timedelta(hours=31), lifetime=shift) == an
+    database.conn.close()
+
+
 # ---- lockouts by name and address --------------------------------------------------------------
 
 
@@ -364,6 +397,84 @@ def test_an_admin_sees_the_locks_and_unlocks_a_name_and_it_is_audited(
     assert unlock["details"]["before"]["locked_from"] == ["10.0.0.66", "10.0.0.67"]
 
 
+def audit_entries(client: Any) -> list[dict[str, Any]]:
+    audit = client.get("/api/admin/audit?kind=users").json
+    return list(audit["entries"] if isinstance(audit, dict) else audit)
+
+
+def lock_the_address(device: Any) -> None:
+    """Five wrong passwords on `an` (locking the name from here), then fifteen other names: the
+    address's 20th failure locks it for every name."""
+    for _ in range(5):
+        try_password(device, "an", WRONG)
+    for n in range(15):
+        try_password(device, f"name{n}", WRONG)
+
+
+def test_an_admin_lifts_an_address_lock_and_it_is_audited_while_its_name_locks_stay(
+    app: Any, client: Any, admin: dict[str, str], clock: Any
+) -> None:
+    hall_pc = from_address(app, "10.0.0.66")
+    lock_the_address(hall_pc)
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 429
+    listed = client.get("/api/admin/lockouts").json
+    address_lock = next(lock for lock in listed if lock["username"] is None)
+    ends = datetime.fromisoformat(address_lock["locked_until"])
+    assert ends == clock() + timedelta(minutes=15)
+
+    answer = client.post(
+        "/api/admin/lockouts/unlock",
+        json={"address": "10.0.0.66", "reason": "the hall PC"},
+        headers=admin,
+    )
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json == {
+        "address": "10.0.0.66",
+        "was_locked": True,
+        "locked_until": address_lock["locked_until"],
+    }
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 200
+    assert try_password(hall_pc, "an", CLERK_PASSWORD).status_code == 429  # its name lock stays
+    remaining = {
+        (lock["username"], lock["address"]) for lock in client.get("/api/admin/lockouts").json
+    }
+    assert remaining == {("an", "10.0.0.66")}
+    entries = audit_entries(client)
+    lifted = [entry for entry in entries if entry["action"] == "user.unlock_address"]
+    assert [(e["actor"], e["target"], e["reason"]) for e in lifted] == [
+        ("root", "10.0.0.66", "the hall PC")
+    ]
+    assert lifted[0]["details"]["before"]["locked_until"] == address_lock["locked_until"]
+    audit_page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Gỡ khóa đăng nhập của thiết bị" in audit_page and "10.0.0.66" in audit_page
+
+    again = client.post("/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=admin)
+    assert again.json == {"address": "10.0.0.66", "was_locked": False, "locked_until": None}
+    entries = audit_entries(client)
+    assert len([e for e in entries if e["action"] == "user.unlock_address"]) == 1
+
+
+def test_a_lifted_address_starts_counting_again_from_nothing(
+    app: Any, client: Any, admin: dict[str, str]
+) -> None:
+    hall_pc = from_address(app, "10.0.0.66")
+    lock_the_address(hall_pc)
+    client.post("/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=admin)
+    for n in range(19):  # the old count is gone: nineteen more are not twenty
+        assert try_password(hall_pc, f"other{n}", WRONG).status_code == 401
+    assert try_password(hall_pc, "binh", CLERK_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["", "10.0.0.66; rm", "x" * 65, "10.0.0.*"])
+def test_an_address_to_unlock_must_look_like_one(
+    client: Any, admin: dict[str, str], address: str
+) -> None:
+    answer = client.post("/api/admin/lockouts/unlock", json={"address": address}, headers=admin)
+    assert answer.status_code == 400
+    assert client.post("/api/admin/lockouts/unlock", json={}, headers=admin).status_code == 400
+
+
 def test_only_an_admin_unlocks_and_only_a_real_account(
     app: Any, client: Any, admin: dict[str, str]
 ) -> None:
@@ -371,6 +482,10 @@ def test_only_an_admin_unlocks_and_only_a_real_account(
     headers = sign_in(clerk, "an")
     assert clerk.post("/api/admin/users/binh/unlock", json={}, headers=headers).status_code == 403
     assert clerk.get("/api/admin/lockouts").status_code == 403
+    answer = clerk.post(
+        "/api/admin/lockouts/unlock", json={"address": "10.0.0.66"}, headers=headers
+    )
+    assert answer.status_code == 403
     answer = client.post("/api/admin/users/ghost/unlock", json={}, headers=admin)
     assert answer.status_code == 404
 
@@ -387,3 +502,19 @@ def test_the_staff_accounts_page_shows_a_locked_name_with_its_unlock_button(
     assert 'data-action-url="/api/admin/users/an/unlock"' in page
     assert "/api/admin/users/binh/unlock" not in page
     assert 'title="10.0.0.66"' in page
+
+
+def test_the_staff_accounts_page_lists_the_locks_with_their_ends_and_unlock_buttons(
+    app: Any, client: Any, admin: dict[str, str], clock: Any
+) -> None:
+    assert 'id="sign-in-locks"' not in client.get("/admin/users").get_data(as_text=True)
+    lock_the_address(from_address(app, "10.0.0.66"))
+
+    page = client.get("/admin/users").get_data(as_text=True)
+
+    assert 'id="sign-in-locks"' in page and "Các khóa đăng nhập đang áp dụng" in page
+    assert 'data-action-url="/api/admin/lockouts/unlock"' in page
+    assert 'data-action-body=\'{"address": "10.0.0.66"}\'' in page
+    ends = (clock() + timedelta(minutes=15)).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert f"<td>{ends:%H:%M}</td>" in page
+    assert "Mọi tên đăng nhập" in page

@@ -1,6 +1,6 @@
 """Two server processes serving one center through Redis (`QMS_WORKERS=2`, design.md section 9):
 the limits count over both. The ticket limit of one address, and a sign-in lockout, hold on either
-worker, and an admin on one lists and lifts a lock made through the other.
+worker, and an admin on one lists and lifts a lock made through the other, by name or by address.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.redis import redis_server
 from harness.server import Served
-from tests.helpers.workers import TICKET_LIMIT, one_per_worker
+from tests.helpers.workers import TICKET_LIMIT, need_redis, one_per_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("opened_connections")]
 
@@ -59,3 +60,33 @@ def test_an_admin_on_one_worker_lists_and_lifts_a_lock_made_through_the_other(
     status, answer = second.send("POST", "/api/admin/users/clerk1/unlock", {})
     assert (status, answer["unlocked_from"]) == (200, ["127.0.0.2"])
     assert first.sign_in("clerk1")[0] == 200
+
+
+def test_an_address_lock_made_by_one_worker_is_lifted_by_another_through_redis() -> None:
+    """Each worker has its own LoginThrottle over the one Redis (shared.SharedCounts); twenty
+    names guessed through one worker lock the address on both, and the admin's unlock through
+    the other lifts it on both."""
+    from datetime import UTC, datetime
+
+    from redis import Redis
+
+    from lockouts import LoginThrottle
+    from shared import SharedCounts
+
+    need_redis()
+    moment = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    with redis_server() as running:
+        client = Redis.from_url(running.url)
+        first, second = (LoginThrottle() for _ in range(2))
+        for throttle in (first, second):
+            throttle.counts = SharedCounts(client, "qms:test:", throttle.keep_s())
+        for n in range(20):
+            first.failed(f"name{n}", "10.0.0.66", moment)
+        assert second.locked_for("binh", "10.0.0.66", moment) == (900, "address")
+
+        ended = second.unlock_address("10.0.0.66", moment)
+
+        assert ended is not None and (ended - moment).total_seconds() == 900
+        assert first.locked_for("binh", "10.0.0.66", moment) == (0, "")
+        assert [lock.username for lock in first.locks(moment)] == []
+        client.close()

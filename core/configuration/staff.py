@@ -142,6 +142,19 @@ def note_unlock(db: Database, change: Change, username: str, locked_from: list[s
         note.after = {"username": username, "locked_from": []}
 
 
+def note_address_unlock(
+    db: Database, change: Change, address: str, locked_until: str | None
+) -> None:
+    """Log that an admin lifted the sign-in lock of an address (every name from it).
+
+    As with a name, the lock lives outside the database and the API lifts it first; an address
+    that held no lock (it lapsed meanwhile) changes nothing and is not logged.
+    """
+    with audited(db, change, "user.unlock_address", address) as note:
+        note.before = {"address": address, "locked_until": locked_until}
+        note.after = {"address": address, "locked_until": None}
+
+
 def set_display_name(
     db: Database, change: Change, username: str, display_name: str | None
 ) -> dict[str, Any]:
