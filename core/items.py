@@ -383,6 +383,21 @@ class NewStaffAccount(StaffAccount):
     password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX)]
 
 
+class StaffServices(Item):
+    """The services a clerk may serve: the rebalancing advisor moves a clerk only to a counter
+    whose every service is among them (core/advice.py)."""
+
+    services: Annotated[list[ServiceCode], unique("service", "no_services", required=False)] = (
+        Field([], max_length=ITEMS_MAX, description="Service codes; empty: none known.")
+    )
+
+
+class StaffSkills(StaffServices):
+    key: ClassVar[str | None] = "username"
+    noun: ClassVar[str] = "staff member"
+    username: Username = Field(description="The account's username (it may be created later).")
+
+
 class CenterFile(Item):
     """A whole center file (design.md section 3); core.center_file checks it across items."""
 
@@ -397,6 +412,7 @@ class CenterFile(Item):
     counters: Annotated[list[Counter], Field(min_length=1, max_length=ITEMS_MAX)]
     kiosks: Annotated[list[Kiosk], Field(max_length=ITEMS_MAX)] = []
     displays: Annotated[list[Display], Field(max_length=ITEMS_MAX)] = []
+    staff: list[StaffSkills] | None = None  # left out: the skills kept in the admin pages stay
 
 
 # The arrays of tables of a center file, each with the item it holds.
@@ -407,6 +423,7 @@ ARRAYS: dict[str, type[Item]] = {
     "kiosks": Kiosk,
     "displays": Display,
     "holidays": Holiday,
+    "staff": StaffSkills,
 }
 ALL_ITEMS: tuple[type[Item], ...] = (
     Center,
@@ -424,4 +441,6 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     Holiday,
     StaffName,
     StaffAccount,
+    StaffServices,
+    StaffSkills,
 )

@@ -594,3 +594,45 @@ def m016_users_display_name(db: Database) -> None:
         "ALTER TABLE users ADD COLUMN display_name TEXT"
         " CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 60)"
     )
+
+
+@migrations(name="m017_advice")
+def m017_advice(db: Database) -> None:
+    """The clerks' skills (the services each may serve: `[[staff]] services` or the admin's
+    users page) and the log of the rebalancing advisor's proposed moves (core/advice.py): what
+    it proposed, what the supervisor decided, and the queue's wait 30 minutes later.
+
+    A skill names its clerk by username without a reference to `users`: a center file may
+    give the skills of an account the admin has yet to create."""
+    db.execute(
+        """CREATE TABLE staff_services (
+            username TEXT NOT NULL,
+            service TEXT NOT NULL REFERENCES services(code) ON DELETE CASCADE,
+            PRIMARY KEY (username, service)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE advice (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            from_counter INTEGER NOT NULL,
+            from_service TEXT,
+            to_counter INTEGER NOT NULL,
+            wait_now_min REAL NOT NULL,
+            wait_after_min REAL NOT NULL,
+            from_wait_before_min REAL,
+            from_wait_after_min REAL,
+            reason TEXT NOT NULL,
+            decision TEXT NOT NULL DEFAULT 'pending'
+                CHECK (decision IN ('pending', 'applied', 'ignored', 'expired')),
+            decided_at TEXT,
+            decided_by TEXT,
+            wait_later_min REAL,
+            CHECK (from_counter != to_counter)
+        )"""
+    )
+    db.execute("CREATE INDEX advice_pending ON advice(day) WHERE decision = 'pending'")
+    db.execute("CREATE INDEX advice_day ON advice(day)")
