@@ -155,7 +155,11 @@ def apply_advice(
             action="advice.applied",
             now=now,
             target=str(advice_id),
-            after={"service": advice["service"], "reason": advice["reason"]},
+            after={
+                "service": advice["service"],
+                "from": advice["from_counter"],
+                "to": advice["to_counter"],
+            },
         )
     return committed(moved, *events)  # the move's pushes, to whoever collects them
 
