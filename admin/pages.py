@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from flask_babel import pgettext
 
 from admin import bp, page
-from core.center import list_kiosks
+from core.center import list_kiosks, list_services
 from core.configuration import settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
 from core.configuration.displays import display_shows, list_displays
@@ -153,7 +153,12 @@ def announcement() -> dict[str, Any]:
 @bp.get("/users")
 @page("admin.users")
 def users() -> dict[str, Any]:
-    return {"users": list_users(get_db()), "locked": login_throttle().locked_names(now())}
+    database = get_db()
+    return {
+        "users": list_users(database),
+        "locked": login_throttle().locked_names(now()),
+        "services": [service for service in list_services(database) if service.enabled],
+    }
 
 
 @bp.get("/tokens")

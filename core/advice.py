@@ -97,6 +97,7 @@ class Move:
     clerk_name: str
     from_counter: int
     from_service: str | None
+    from_waiting: int
     to_counter: int
     to_service: str
     wait_now_min: float
@@ -236,6 +237,7 @@ def _move(hall: Hall, service: str, before: dict[str, float], best: _Candidate) 
         clerk_name=name,
         from_counter=source.number,
         from_service=from_service,
+        from_waiting=origin.waiting if origin else 0,
         to_counter=best.target.number,
         to_service=service,
         wait_now_min=wait_now,
