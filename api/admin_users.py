@@ -69,7 +69,12 @@ def admin_user_name(username: str) -> ResponseReturnValue:
     "Set the services the account may serve (the rebalancing advisor moves clerks by them)",
     body=AdminUserServices,
     access=ADMIN,
-    responses={**CHANGED, 400: "invalid, or unknown_service"},
+    responses={
+        **INVALID,
+        200: "{username, services}",
+        400: "invalid, or unknown_service",
+        404: "no such user",
+    },
 )
 def admin_user_services(username: str) -> ResponseReturnValue:
     body = parse(AdminUserServices)
