@@ -63,7 +63,7 @@ def apply_advice_move(advice_id: int) -> ResponseReturnValue:
             "decision": "applied",
             "from": counter_json(left),
             "to": counter_json(joined),
-        }  # fmt: skip
+        }
     )
 
 

@@ -233,8 +233,8 @@ def _effect(proposals: list[dict[str, Any]]) -> dict[str, Any]:
     """The mean wait when proposed, 30 minutes later, and the change, where it is known."""
     known = [proposal for proposal in proposals if proposal["wait_later_min"] is not None]
     if not known:
-        return {"count": len(proposals), "measured": 0, "wait_now_min": None,
-                "wait_later_min": None, "change_min": None}  # fmt: skip
+        unknown = {"wait_now_min": None, "wait_later_min": None, "change_min": None}
+        return {"count": len(proposals), "measured": 0, **unknown}
     before = sum(proposal["wait_now_min"] for proposal in known) / len(known)
     later = sum(proposal["wait_later_min"] for proposal in known) / len(known)
     return {
