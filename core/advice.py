@@ -15,8 +15,10 @@ The prediction is deliberately simple, so that a supervisor can check it by hand
   joining at `t` waits about `n(t) / mu`: the forecast is the longest of those, which is at
   t = 0 or t = 30 since n(t) is straight (`WAIT_CAP_MIN` when nobody serves a queue that has
   visitors);
-- a queue needs help when its forecast is over its target; its `wait_now_min` is the longer of
-  `w0` and the forecast, its `wait_after_min` the forecast with the move made.
+- a queue needs help when its forecast is over its target (one whose oldest visitor waited past
+  the target but whose forecast is within it drains by itself: no move would change what that
+  visitor waited); its `wait_now_min` is the longer of `w0` and the forecast, its
+  `wait_after_min` the forecast with the move made.
 
 A move takes the clerk of an open counter (whose skills are recorded: `[[staff]] services` or
 the admin's users page) to a closed counter listing the queue's service whose every service the
