@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import tomllib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -369,6 +370,7 @@ def test_displays_name_counters_or_departments_that_exist(db: Database) -> None:
 def test_staff_skills_load_replace_and_export(db: Database) -> None:
     from core.center_file import current_center_file
     from core.configuration.skills import all_skills
+    from db.export import export_center
 
     load_center(
         db, changed(lambda d: d.update(staff=[{"username": "lan", "services": ["B", "A"]}]))
@@ -377,6 +379,8 @@ def test_staff_skills_load_replace_and_export(db: Database) -> None:
     assert [member.stored() for member in current_center_file(db).staff or []] == [
         {"username": "lan", "services": ["A", "B"]}
     ]
+    exported = tomllib.loads(export_center(db))
+    assert exported["staff"] == [{"username": "lan", "services": ["A", "B"]}]
     load_center(db, SMALL_CENTER)  # left out: the skills stay
     assert all_skills(db) == {"lan": ["A", "B"]}
     load_center(db, changed(lambda d: d.update(staff=[{"username": "minh", "services": ["D"]}])))
