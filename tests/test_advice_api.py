@@ -77,6 +77,8 @@ def test_a_supervisor_sees_the_move_and_applies_it(overloaded: Any, client: Any)
     assert client.get("/api/advice/moves").json == []
     report = client.get("/api/reports/advice?from=2026-11-30&to=2026-11-30").json
     assert (report["proposed"], report["taken"]) == (1, 1)
+    page = client.get("/admin/reports?from=2026-11-30&to=2026-11-30&lang=vi").get_data(True)
+    assert "Đã gợi ý 1 lần điều chuyển, áp dụng 1 lần (100%)." in page
 
 
 def test_a_dismissed_move_is_logged_as_ignored(overloaded: Any, client: Any) -> None:
