@@ -75,6 +75,7 @@ def prepare(app: Flask) -> Flask:
     """Make the app ready to serve, once: the instance secret, the schema, the first admin."""
     if app.extensions.get(PREPARED):
         return app
+    from db.advice import start_advice_tick
     from db.backups import start_scheduled_backups
     from db.first_admin import init_first_admin
     from db.midnight import start_midnight_watch
@@ -91,6 +92,7 @@ def prepare(app: Flask) -> Flask:
                 start_daily_purge(app)
                 start_midnight_watch(app)
                 start_scheduled_backups(app)
+                start_advice_tick(app)
             app.extensions[PREPARED] = True
     return app
 

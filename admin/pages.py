@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from flask_babel import pgettext
 
 from admin import bp, page
-from core.center import get_center, list_kiosks
+from core.center import get_center, list_kiosks, list_services
 from core.configuration import settings
 from core.configuration.catalogue import list_department_rows, list_service_rows
 from core.configuration.displays import display_shows, list_displays
@@ -168,6 +168,7 @@ def users() -> dict[str, Any]:
         "users": list_users(database),
         "locked": throttle.locked_names(moment),
         "locks": locks,
+        "services": [service for service in list_services(database) if service.enabled],
     }
 
 

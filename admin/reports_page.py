@@ -1,6 +1,7 @@
 """The reports page: the summary of a period (core/reports.py) for supervisors and admins, with
 the usual periods one click away and the same figures as a CSV download; then what visitors said
-(their reasons and comments, with the clerk, service and dossier) and the ratings per dossier.
+(their reasons and comments, with the clerk, service and dossier), the ratings per dossier, and
+how often the rebalancing advice was taken and what it did.
 
 A plain GET form, so a report is a link a manager can bookmark or send.
 """
@@ -15,6 +16,7 @@ from flask import request
 from flask_babel import pgettext
 
 from admin import bp, page
+from core.advice_log import advice_report
 from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
@@ -98,6 +100,7 @@ def reports() -> dict[str, Any]:
         **(_people(*_period(report)) if report else {}),
         "said": said,
         "idle": _idle(report) if report else {},
+        "advice": advice_report(get_db(), *_period(report), now=now()) if report else None,
         "quick": quick_periods(today),
     }
 

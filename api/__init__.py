@@ -9,6 +9,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 from api import (  # noqa: E402,F401  (the modules register their routes on bp)
     admin,
     admin_tokens,
+    advice,
     appointments,
     counters,
     devices,

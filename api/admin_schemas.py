@@ -102,6 +102,10 @@ class AdminUserName(items.StaffName, AdminChange):
     pass
 
 
+class AdminUserServices(items.StaffServices, AdminChange):
+    pass
+
+
 class AdminUserRole(AdminChange):
     role: Role
 

@@ -1,5 +1,5 @@
-"""Administration of staff accounts: create, switch off or on, reset a password, change a role
-or the name shown over the counter.
+"""Administration of staff accounts: create, switch off or on, reset a password, change a role,
+the name shown over the counter or the services the account may serve.
 
 Admin only. A reset password or a switched-off account is signed out everywhere at once, its
 open sockets (counter screens) closed; nobody can switch off or demote their own account, or the
@@ -22,11 +22,12 @@ from api.admin_schemas import (
     AdminUserName,
     AdminUserPassword,
     AdminUserRole,
+    AdminUserServices,
 )
 from api.auth import require
 from api.session import close_ended_sockets
 from api.validation import documented, parse
-from core.configuration import staff
+from core.configuration import skills, staff
 from core.models import timestamp
 from core.users import get_user
 from db.web import get_db, now
@@ -63,6 +64,24 @@ def admin_user_name(username: str) -> ResponseReturnValue:
     body = parse(AdminUserName)
     account = staff.set_display_name(get_db(), change(body.reason), username, body.display_name)
     return published(account, layout=False)  # the counter screens show the new name
+
+
+@bp.put("/admin/users/<username>/services")
+@require(ADMIN)
+@documented(
+    "Set the services the account may serve (the rebalancing advisor moves clerks by them)",
+    body=AdminUserServices,
+    access=ADMIN,
+    responses={
+        **INVALID,
+        200: "{username, services}",
+        400: "invalid, or unknown_service",
+        404: "no such user",
+    },
+)
+def admin_user_services(username: str) -> ResponseReturnValue:
+    body = parse(AdminUserServices)
+    return jsonify(skills.set_user_services(get_db(), change(body.reason), username, body))
 
 
 @bp.put("/admin/users/<username>/role")

@@ -164,7 +164,7 @@ def load_center(
     With an `actor` (and `now`), the load is recorded in the audit log.
     """
     from core.center_file import read_center_file
-    from core.configuration import catalogue, displays, floor, settings
+    from core.configuration import catalogue, displays, floor, settings, skills
 
     center = read_center_file(data, check_printer=check_printer)
     parts = ("departments", "services", "counters", "kiosks")
@@ -196,6 +196,8 @@ def load_center(
         for kiosk in center.kiosks:
             floor.put_kiosk(db, kiosk)
         displays.replace_displays(db, center.displays)
+        if center.staff is not None:  # left out: the skills kept in the admin pages stay
+            skills.replace_skills(db, center.staff)
         if actor is not None and now is not None:
             record(db, actor=actor, action="center.loaded", now=now, after=counts)
     return counts

@@ -110,6 +110,15 @@ def _check_across(center: CenterFile, check_printer: Callable[[str], object] | N
                 _refuse(f"kiosks[{index}] (id {kiosk.id!r})", str(error))
     if center.holidays is not None:
         _unique("holidays", center.holidays)
+    if center.staff is not None:
+        _unique("staff", center.staff)
+        for index, member in enumerate(center.staff, start=1):
+            strangers = [code for code in member.services if code not in services]
+            if strangers:
+                _refuse(
+                    f"staff[{index}] (username {member.username!r})",
+                    f"service {strangers[0]!r} is not in [[services]]",
+                )
 
 
 def _unique(table: str, items: Iterable[Any]) -> None:
@@ -127,7 +136,7 @@ def _refuse(where: str, message: str) -> None:
 
 def current_center_file(db: Database) -> CenterFile:
     """The configuration as it stands, as the items of a center file (for the exporter)."""
-    from core.configuration import catalogue, displays, floor, settings
+    from core.configuration import catalogue, displays, floor, settings, skills
 
     priority = settings.read_priority_policy(db)
     categories = [PriorityCategory.model_validate(row) for row in list_priority_categories(db)]
@@ -144,4 +153,5 @@ def current_center_file(db: Database) -> CenterFile:
         counters=[floor.read_counter(db, counter.number) for counter in list_counters(db)],
         kiosks=[Kiosk.model_validate(kiosk) for kiosk in list_kiosks(db)],
         displays=[Display.model_validate(display) for display in displays.list_displays(db)],
+        staff=skills.read_skills(db) or None,
     )

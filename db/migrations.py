@@ -602,3 +602,45 @@ def m017_pairing_address(db: Database) -> None:
     every code the center lets wait (core/devices.py); NULL for codes from the command line."""
     db.execute("ALTER TABLE device_pairings ADD COLUMN address TEXT")
     db.execute("CREATE INDEX device_pairings_address ON device_pairings(address)")
+
+
+@migrations(name="m018_advice")
+def m018_advice(db: Database) -> None:
+    """The clerks' skills (the services each may serve: `[[staff]] services` or the admin's
+    users page) and the log of the rebalancing advisor's proposed moves (core/advice.py): what
+    it proposed, what the supervisor decided, and the queue's wait 30 minutes later.
+
+    A skill names its clerk by username without a reference to `users`: a center file may
+    give the skills of an account the admin has yet to create."""
+    db.execute(
+        """CREATE TABLE staff_services (
+            username TEXT NOT NULL,
+            service TEXT NOT NULL REFERENCES services(code) ON DELETE CASCADE,
+            PRIMARY KEY (username, service)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE advice (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            from_counter INTEGER NOT NULL,
+            from_service TEXT,
+            to_counter INTEGER NOT NULL,
+            wait_now_min REAL NOT NULL,
+            wait_after_min REAL NOT NULL,
+            from_wait_before_min REAL,
+            from_wait_after_min REAL,
+            reason TEXT NOT NULL,
+            decision TEXT NOT NULL DEFAULT 'pending'
+                CHECK (decision IN ('pending', 'applied', 'ignored', 'expired')),
+            decided_at TEXT,
+            decided_by TEXT,
+            wait_later_min REAL,
+            CHECK (from_counter != to_counter)
+        )"""
+    )
+    db.execute("CREATE INDEX advice_pending ON advice(day) WHERE decision = 'pending'")
+    db.execute("CREATE INDEX advice_day ON advice(day)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import tomllib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -364,3 +365,35 @@ def test_displays_name_counters_or_departments_that_exist(db: Database) -> None:
         with pytest.raises(CenterFileError, match=message):
             load_center(db, {**SMALL_CENTER, "displays": [wrong]})
     assert display_scope(db, "tp") is not None  # a refused file changed nothing
+
+
+def test_staff_skills_load_replace_and_export(db: Database) -> None:
+    from core.center_file import current_center_file
+    from core.configuration.skills import all_skills
+    from db.export import export_center
+
+    load_center(
+        db, changed(lambda d: d.update(staff=[{"username": "lan", "services": ["B", "A"]}]))
+    )
+    assert all_skills(db) == {"lan": ["A", "B"]}  # in the center's order of services
+    assert [member.stored() for member in current_center_file(db).staff or []] == [
+        {"username": "lan", "services": ["A", "B"]}
+    ]
+    exported = tomllib.loads(export_center(db))
+    assert exported["staff"] == [{"username": "lan", "services": ["A", "B"]}]
+    load_center(db, SMALL_CENTER)  # left out: the skills stay
+    assert all_skills(db) == {"lan": ["A", "B"]}
+    load_center(db, changed(lambda d: d.update(staff=[{"username": "minh", "services": ["D"]}])))
+    assert all_skills(db) == {"minh": ["D"]}
+
+
+def test_a_staff_member_naming_an_unknown_service_is_refused_by_name(db: Database) -> None:
+    wrong = changed(lambda d: d.update(staff=[{"username": "lan", "services": ["A", "X"]}]))
+    with pytest.raises(CenterFileError) as refused:
+        load_center(db, wrong)
+    assert refused.value.message == "staff[1] (username 'lan'): service 'X' is not in [[services]]."
+    twice = changed(
+        lambda d: d.update(staff=[{"username": "lan"}, {"username": "lan", "services": ["A"]}])
+    )
+    with pytest.raises(CenterFileError, match="duplicate staff member username 'lan'"):
+        load_center(db, twice)

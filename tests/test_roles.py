@@ -64,6 +64,10 @@ SUPERVISORS = {
     "api.report_promise",
     "api.simulate_day",
     "api.acknowledge_a_call",
+    "api.advice_moves",
+    "api.apply_advice_move",
+    "api.dismiss_advice_move",
+    "api.report_advice",
 }
 # What a stranger's device brings to join each public namespace; any other namespace refuses him
 # (/rating too: only a tablet paired with the counter hears whom to ask).
@@ -86,6 +90,7 @@ BODIES: dict[str, Any] = {
     "api.cancel_ticket": {"reason": "left"},
     "api.report_printer": {"ok": True},
     "api.admin_order_departments": {"codes": ["TP", "TC"]},
+    "api.admin_user_services": {"services": ["A"]},
 }
 DENIED = (401, 403)
 # What an allowed caller may get: done, or refused as invalid/unknown/conflicting; never 401/403

@@ -1,7 +1,8 @@
 /* The live monitor: queues against their targets and counters with their clerks, kept live by
  * the /counter socket (a push only says "something changed": the page then re-reads both lists,
  * at most every REFRESH_MS), and the supervisor's acts: move a clerk, close a counter (through
- * admin.js's confirmation), find a ticket and change its priority, cancel or reactivate it. */
+ * admin.js's confirmation), find a ticket and change its priority, cancel or reactivate it. The
+ * rebalancing advice is monitor_advice.js's, told by a "hall-read" event after each read. */
 
 import { $, element, fill, readJson } from "../../static/js/dom.js";
 import { openSocket } from "../../static/js/live.js";
@@ -44,6 +45,7 @@ async function refresh() {
     Object.assign(state, { counters, queues, readAt: Date.now() });
     draw();
     monitor.dataset.loaded = "true";
+    monitor.dispatchEvent(new CustomEvent("hall-read")); // the advice reads again (monitor_advice.js)
   } catch (error) {
     toast(describe(error), "error");
   }
@@ -292,6 +294,7 @@ $("counter-rows").addEventListener("click", (event) => {
   if (button) openMove(Number(button.closest("tr").dataset.number));
 });
 $("move-form").addEventListener("submit", submitMove);
+monitor.addEventListener("hall-changed", refreshSoon); // advice applied (monitor_advice.js)
 $("find-form").addEventListener("submit", findTicket);
 $("ticket-make-priority").addEventListener("click", () => openTicketDialog("priority"));
 $("ticket-cancel").addEventListener("click", () => openTicketDialog("cancel"));

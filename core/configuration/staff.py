@@ -19,9 +19,12 @@ from core.users import ROLES, create_user, get_user, set_password
 
 
 def list_users(db: Database) -> list[dict[str, Any]]:
-    """Every account, by role then name; active ones first."""
+    """Every account, by role then name; active ones first; with the services it may serve."""
+    from core.configuration.skills import all_skills
+
+    skills = all_skills(db)
     return [
-        {**row, "active": bool(row["active"])}
+        {**row, "active": bool(row["active"]), "services": skills.get(row["username"], [])}
         for row in rows(
             db,
             "SELECT username, display_name, role, active, created_at FROM users"

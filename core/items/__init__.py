@@ -46,7 +46,13 @@ from core.items.settings import (
     FeedbackSettings,
     Holiday,
 )
-from core.items.staff import NewStaffAccount, StaffAccount, StaffName
+from core.items.staff import (
+    NewStaffAccount,
+    StaffAccount,
+    StaffName,
+    StaffServices,
+    StaffSkills,
+)
 
 __all__ = [
     "ALL_ITEMS",
@@ -77,6 +83,8 @@ __all__ = [
     "ServiceSettings",
     "StaffAccount",
     "StaffName",
+    "StaffServices",
+    "StaffSkills",
 ]
 
 # Every item a change may be audited as; the audit page hides their keys among changed fields.
@@ -96,4 +104,6 @@ ALL_ITEMS: tuple[type[Item], ...] = (
     Holiday,
     StaffName,
     StaffAccount,
+    StaffServices,
+    StaffSkills,
 )

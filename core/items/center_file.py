@@ -11,6 +11,7 @@ from core.items.floor import Counter, Display, Kiosk
 from core.items.item import Item
 from core.items.priority import Priority
 from core.items.settings import Announcement, Appointments, Center, FeedbackSettings, Holiday
+from core.items.staff import StaffSkills
 from core.vocabulary import ITEMS_MAX
 
 
@@ -28,6 +29,7 @@ class CenterFile(Item):
     counters: Annotated[list[Counter], Field(min_length=1, max_length=ITEMS_MAX)]
     kiosks: Annotated[list[Kiosk], Field(max_length=ITEMS_MAX)] = []
     displays: Annotated[list[Display], Field(max_length=ITEMS_MAX)] = []
+    staff: list[StaffSkills] | None = None  # left out: the skills kept in the admin pages stay
 
 
 # The arrays of tables of a center file, each with the item it holds.
@@ -38,4 +40,5 @@ ARRAYS: dict[str, type[Item]] = {
     "kiosks": Kiosk,
     "displays": Display,
     "holidays": Holiday,
+    "staff": StaffSkills,
 }
