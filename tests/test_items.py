@@ -81,6 +81,7 @@ EVERY_KEY: dict[str, Any] = {
         {"id": 3, "counters": [2]},
         {"id": "hall"},
     ],
+    "staff": [{"username": "lan", "services": ["A", "B"]}, {"username": "binh"}],
 }
 
 
@@ -191,6 +192,7 @@ CHANGES = [
         },
         "services",
     ),
+    ("PUT", "/api/admin/users/root/services", {"services": ["A"]}, "staff"),
 ]
 
 
