@@ -1,6 +1,6 @@
 """Many Socket.IO clients for load tests: hall displays, counter screens and phones, as raw
-Engine.IO v4 / Socket.IO v5 clients over websocket (simple-websocket's AioClient), on asyncio
-loops in child processes.
+Engine.IO v4 / Socket.IO v5 clients over websocket (aiohttp's client, which reads frames in C),
+on asyncio loops in child processes.
 
 A full python-socketio client costs threads of its own; a thousand of them would contend for
 the GIL with the load they measure. Here each child process holds its share of the sockets on
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from simple_websocket import AioClient
+import aiohttp
 
 CONNECT_TIMEOUT_S = 60
 
@@ -58,6 +58,7 @@ class _Loop:
         self.connected = self.dropped = self.refused = self.closed = 0
         self.opened: dict[str, float] = {}  # group -> when its last socket was let in
         self.drop_reasons: list[str] = []
+        self._session: aiohttp.ClientSession | None = None
 
     async def client(
         self,
@@ -68,22 +69,21 @@ class _Loop:
         ready: asyncio.Future[bool],
     ) -> None:
         try:
-            socket = await AioClient.connect(self.url + query, headers=headers)
-            # simple-websocket 1.1 leaves a frame that came in the handshake's read in wsproto's
-            # buffer until more bytes arrive (the server's ping, 10 s later): hand it over now.
-            await socket._handle_events()
+            socket = await self.session().ws_connect(
+                self.url + query, headers=headers, max_msg_size=0, autoclose=False
+            )
         except Exception:
             self.refused += 1
             ready.set_result(False)
             return
         prefix, opened = f"42{namespace},", False
         try:
-            await socket.receive()  # Engine.IO open packet
-            await socket.send(f"40{namespace},")
+            await _text(socket)  # Engine.IO open packet
+            await socket.send_str(f"40{namespace},")
             while True:
-                packet = await socket.receive()
+                packet = await _text(socket)
                 if packet == "2":
-                    await socket.send("3")
+                    await socket.send_str("3")
                 elif packet.startswith(f"40{namespace},"):
                     opened = True
                     self.opened[group] = time.monotonic()
@@ -112,6 +112,12 @@ class _Loop:
             with contextlib.suppress(Exception):
                 await socket.close()
 
+    def session(self) -> aiohttp.ClientSession:
+        """One HTTP session for the loop's sockets, without a cap on its connections."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        return self._session
+
     async def connect(self, group: str, namespace: str, queries: list[str], headers: dict) -> int:
         """Open one socket per query string (a gentle ramp); answer how many connected."""
         readies = []
@@ -131,6 +137,10 @@ class _Loop:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
     def report(self) -> dict[str, Any]:
         return {
             "connected": self.connected,
@@ -139,6 +149,14 @@ class _Loop:
             "closed": self.closed,
             "drop_reasons": self.drop_reasons[:5],
         }
+
+
+async def _text(socket: aiohttp.ClientWebSocketResponse) -> str:
+    """The next text message; a close or an error from the server raises."""
+    message = await socket.receive()
+    if message.type != aiohttp.WSMsgType.TEXT:
+        raise ConnectionError(f"websocket {message.type.name}: {message.data!r}")
+    return str(message.data)
 
 
 def _next_command(commands: Any, parent: int) -> tuple[Any, ...]:
@@ -174,6 +192,7 @@ def _serve_commands(url: str, commands: Any, answers: Any) -> None:
             elif command == "stop":
                 for group in list(fleet.groups):
                     await fleet.disconnect(group)
+                await fleet.close()
                 answers.put(fleet.report())
                 return
 
