@@ -14,6 +14,7 @@ Run: .venv/bin/python bench/soak_day.py [--visitors 1500] [--rounds 5] [--second
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import sys
@@ -27,6 +28,7 @@ from harness.day import Day  # noqa: E402
 from harness.day_plan import DayPlan, prepare  # noqa: E402
 from harness.figures import percentile  # noqa: E402
 from harness.held_sockets import hold_sockets  # noqa: E402
+from harness.redis import redis_server  # noqa: E402
 from harness.server import serve  # noqa: E402
 from harness.sockets import SocketFleet  # noqa: E402
 
@@ -51,6 +53,9 @@ def main() -> None:
     parser.add_argument("--hold", type=int, default=2000, help="sockets held at the end (0: no)")
     parser.add_argument("--calls", type=int, default=20, help="calls timed with them")
     parser.add_argument("--processes", type=int, default=4, help="processes for the sockets")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="gunicorn workers (more than 1: over Redis)"
+    )
     options = parser.parse_args()
     plan = DayPlan(
         visitors=options.visitors,
@@ -66,15 +71,19 @@ def main() -> None:
         f"a day of {plan.visitors} visitors ({plan.bookings} booked, {plan.phones} following on"
         f" their phone) at {plan.kiosks} kiosks, {plan.counters} counters,"
         f" {plan.displays} hall displays + {plan.counters} counter screens, in {plan.rounds}"
-        f" rounds over {plan.seconds:.0f} s; gunicorn gevent, 1 worker, on {os.cpu_count()} cores"
+        f" rounds over {plan.seconds:.0f} s; gunicorn gevent, {options.workers} worker(s),"
+        f" on {os.cpu_count()} cores"
         " shared with the clients",
         flush=True,
     )
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         database = Path(folder) / "day.db"
         prepare(database, plan)
+        environment = {"QMS_WORKERS": str(options.workers)}
+        if options.workers > 1:
+            environment["QMS_MESSAGE_QUEUE"] = stack.enter_context(redis_server()).url
         with (
-            serve(database, Path(folder) / "gunicorn.log") as served,
+            serve(database, Path(folder) / "gunicorn.log", **environment) as served,
             SocketFleet(served.url, options.processes) as fleet,
         ):
             day = Day(served, plan, fleet)
@@ -110,7 +119,9 @@ def main() -> None:
                     f" p99 {held['call_p99_ms']:.1f} ms, max {held['call_max_ms']:.1f} ms"
                     f" ({options.calls} calls, {held['deliveries']} deliveries,"
                     f" {held['missed']} missed); {held['dropped']} sockets dropped;"
-                    f" server RSS {held['rss_mb']:.0f} MB",
+                    f" server RSS {held['rss_mb']:.0f} MB; server processor time"
+                    f" {held['cpu_ms_per_call']:.0f} ms a call (its call and two boards to every"
+                    " socket)",
                     flush=True,
                 )
                 if held["missed"] or held["refused"] or held["dropped"]:

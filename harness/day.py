@@ -35,7 +35,7 @@ from harness.day_plan import (
     clerk_name,
     visitors_of,
 )
-from harness.figures import percentile, worker_rss_mb
+from harness.figures import percentile, workers_rss_mb
 from harness.http_client import Client
 from harness.server import Served
 from harness.sockets import FleetReport, SocketFleet
@@ -258,7 +258,7 @@ class Day:
             "call_p50_ms": percentile(latencies, 0.5),
             "call_p99_ms": percentile(latencies, 0.99),
             "deliveries": len(latencies),
-            "rss_mb": worker_rss_mb(self.served.pid),
+            "rss_mb": workers_rss_mb(self.served.pid),
             "sockets_dropped": report.dropped,
         }
         self.result.rounds.append(figures)
