@@ -26,7 +26,7 @@ from db import connect
 from harness.redis import redis_server
 from harness.server import flask_command, serve
 from tests.helpers.screens import Screen
-from tests.test_workers import need_redis, workers_of
+from tests.helpers.workers import need_redis, workers_of
 
 pytestmark = pytest.mark.slow
 

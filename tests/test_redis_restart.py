@@ -13,7 +13,7 @@ import pytest
 
 from harness.redis import redis_server
 from harness.server import flask_command, serve
-from tests.test_workers import (
+from tests.helpers.workers import (
     CENTER,
     OPEN,
     PASSWORD,
