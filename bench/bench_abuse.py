@@ -196,9 +196,11 @@ def malformed_packets(served: Served, log: Path, sockets: int = 20) -> tuple[int
     for _ in range(sockets):  # an empty packet makes the server hang up: one socket each round
         socket_ = WebSocket.connect(url)
         try:
-            socket_.receive(timeout=5)  # the Engine.IO open packet
+            # Into the namespace before reading: simple-websocket 1.1 leaves the Engine.IO open
+            # packet that came with the handshake unread until more bytes arrive (up to 5 s).
             socket_.send("40/display,")
-            socket_.receive(timeout=5)
+            socket_.receive(timeout=5)  # the Engine.IO open packet
+            socket_.receive(timeout=5)  # the namespace's answer
             for packet in MALFORMED:
                 socket_.send(packet)
                 sent += 1
