@@ -16,6 +16,9 @@ from collections import defaultdict
 
 import aiohttp
 
+# Offer permessage-deflate with a 32 KiB window, as Chromium does: the server decides.
+BROWSER_DEFLATE = 15
+
 
 class DisplayFleet:
     """N display sockets on /display; `arrivals[seq]` lists the receive times of a call.
@@ -68,7 +71,7 @@ class DisplayFleet:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _display(self, session: aiohttp.ClientSession, index: int) -> None:
-        socket = await session.ws_connect(self.url, max_msg_size=0)
+        socket = await session.ws_connect(self.url, max_msg_size=0, compress=BROWSER_DEFLATE)
         prefix = f"42{self.namespace},"
         try:
             await socket.receive_str()  # Engine.IO open packet

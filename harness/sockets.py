@@ -29,6 +29,7 @@ from typing import Any
 import aiohttp
 
 CONNECT_TIMEOUT_S = 60
+BROWSER_DEFLATE = 15  # offer permessage-deflate (a 32 KiB window) as Chromium does
 
 
 @dataclass
@@ -70,7 +71,11 @@ class _Loop:
     ) -> None:
         try:
             socket = await self.session().ws_connect(
-                self.url + query, headers=headers, max_msg_size=0, autoclose=False
+                self.url + query,
+                headers=headers,
+                max_msg_size=0,
+                autoclose=False,
+                compress=BROWSER_DEFLATE,
             )
         except Exception:
             self.refused += 1
