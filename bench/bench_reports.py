@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -180,7 +181,14 @@ def main() -> None:
 
         from server import create_app
 
-        app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench", "TICKET_RATE_LIMIT": "off"})
+        app = create_app(
+            {
+                "DATABASE": str(path),
+                "SECRET_KEY": "bench",
+                "TICKET_RATE_LIMIT": "off",
+                "ADMIN_PASSWORD": secrets.token_hex(8),  # not printed amid the figures
+            }
+        )
         client = app.test_client()
         signed = client.post("/api/session", json={"username": "giamsat", "password": PASSWORD})
         assert signed.status_code == 200, signed.json
