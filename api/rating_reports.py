@@ -20,6 +20,7 @@ from api.auth import SUPERVISORS, require
 from api.ratings_workbook import ratings_workbook
 from api.reports import period
 from api.validation import documented
+from api.workbook import xlsx_download
 from core.center import get_center
 from core.errors import InvalidInput
 from core.rating_report import LIST_MAX, dossier_ratings, rating_list
@@ -132,8 +133,4 @@ def report_ratings_xlsx() -> ResponseReturnValue:
         language=center.language,
     )
     name = f"ratings-{first.isoformat()}-{last.isoformat()}.xlsx"
-    return Response(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return xlsx_download(workbook, name)

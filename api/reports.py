@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from api import bp
 from api.auth import SUPERVISORS, require
 from api.validation import documented
-from api.workbook import summary_workbook
+from api.workbook import summary_workbook, xlsx_download
 from core.center import get_center
 from core.errors import InvalidInput
 from core.hours_report import hours_report
@@ -154,11 +154,7 @@ def report_summary_xlsx() -> ResponseReturnValue:
         language=center.language,
     )
     name = f"report-{first.isoformat()}-{last.isoformat()}.xlsx"
-    return Response(
-        workbook,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return xlsx_download(workbook, name)
 
 
 @bp.get("/reports/hours")

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -150,3 +151,12 @@ def summary_workbook(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def xlsx_download(workbook: bytes, name: str) -> Response:
+    """A workbook as a download named `name`."""
+    return Response(
+        workbook,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
