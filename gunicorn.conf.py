@@ -78,15 +78,19 @@ def post_worker_init(worker: Any) -> None:
     from server import prepare_or_wait_for_storage
 
     prepare_or_wait_for_storage(worker.wsgi)
-    _freeze_the_app_for_the_collector()
+    _collect_garbage_rarely()
 
 
-def _freeze_the_app_for_the_collector() -> None:
-    """Keep the garbage collector's pauses short.
+def _collect_garbage_rarely() -> None:
+    """Keep the garbage collector's pauses out of the calls' way.
 
     A full collection walks every object the worker holds: with 2,000 sockets, ~300,000 and a
     pause of 60-300 ms during which no call reaches any screen. The app's own objects, loaded
-    once and never garbage (~120,000), are frozen out of every collection. (Collecting the young
-    generation less often made the pauses rarer still, but cost 10 MB with 300 sockets.)"""
+    once and never garbage (~120,000), are frozen out of every collection; the young generation
+    is collected every 10,000 allocations rather than 700, so that what a push to every screen
+    allocates is mostly freed before a collection sees it, and full collections come about a
+    third as often. It costs ~10 MB with 300 sockets (bench/bench_server.py); one full
+    collection during a 2,000-socket measurement doubled its p99 (bench/soak_day.py)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(10_000, 20, 50)
