@@ -15,6 +15,7 @@ already answered and shown on the kiosk screen, so nothing is lost.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -56,7 +57,7 @@ class PrintAgent:
         self.report({"ok": True, "reason": "print agent connected"})
 
     def print_job(self, job: dict[str, Any]) -> None:
-        result = send(self.target, bytes(job["data"]), self.timeout_s)
+        result = send(self.target, base64.b64decode(job["data"]), self.timeout_s)
         log.info(
             "kiosk %s: %s %s",
             self.kiosk,

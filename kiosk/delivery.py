@@ -7,6 +7,7 @@ loses the ticket, never holds a database transaction, and never holds the answer
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -165,11 +166,15 @@ class TicketDelivery:
         return {"status": "printed" if result.ok else "failed", "reason": result.reason}
 
     def _hand_to_agent(self, kiosk: str, issued: Issued, image: Any) -> dict[str, Any]:
-        """Send the encoded job to the kiosk PC's print agent; it reports the outcome itself."""
+        """Send the encoded job to the kiosk PC's print agent; it reports the outcome itself.
+
+        The ESC/POS bytes go as base64 text inside the one event: bytes would travel as a second
+        websocket message, and python-socketio's client handles each message on a thread of its
+        own, so a job's bytes could be read before the event they belong to, and lost."""
         job = {
             "ticket": issued.ticket.id,
             "label": issued.ticket.label,
-            "data": encode_ticket(image),
+            "data": base64.b64encode(encode_ticket(image)).decode("ascii"),
         }
         if self.to_agent is None or not self.to_agent(kiosk, job):
             log.warning("kiosk %s: no print agent connected for %s", kiosk, issued.ticket.label)

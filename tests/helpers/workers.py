@@ -176,10 +176,6 @@ class Display:
                 if packet is None:
                     self.disconnected.set()
                     return
-                if isinstance(packet, bytes):  # a binary event's attachment (a print job's data)
-                    continue
-                if packet.startswith("45") and f"-{self.namespace}," in packet:  # binary event
-                    packet = events + packet.split(f"-{self.namespace},", 1)[1]
                 if packet == "2":
                     self.socket.send("3")
                 elif packet.startswith(f"41{self.namespace},"):  # the server closed it
