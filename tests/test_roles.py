@@ -1,6 +1,6 @@
-"""Who may call what: every API route of the app's url_map and every Socket.IO namespace, tried by
-every kind of caller (nobody, each role by session and by bearer token, a clerk at another clerk's
-counter).
+"""Who may call what: every API route of the app's url_map, tried by every kind of caller (nobody,
+each role by session and by bearer token, a clerk at another clerk's counter). Who may join which
+Socket.IO namespace: tests/test_socket_roles.py.
 
 The routes are read from the app, not listed here, so a route added later is covered the day it
 is added: a route this file does not name is taken for a staff route and must refuse strangers;
@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 
-from realtime import socketio
 from tests.conftest import CLERK_PASSWORD, sign_in
-from tests.helpers.pushes import received_until
 
 PUBLIC = {
     "api.create_ticket",
@@ -69,14 +67,6 @@ SUPERVISORS = {
     "api.dismiss_advice_move",
     "api.report_advice",
 }
-# What a stranger's device brings to join each public namespace; any other namespace refuses him
-# (/rating too: only a tablet paired with the counter hears whom to ask).
-PUBLIC_NAMESPACES = {
-    "/display": "",
-    "/kiosk": "",
-    "/track": "token={token}",
-}
-
 # Bodies that get past validation, so staff calls reach the domain and answer 200/204/409.
 BODIES: dict[str, Any] = {
     "api.create_ticket": {"service": "A"},
@@ -348,71 +338,3 @@ def test_a_supervisor_may_take_over_a_clerks_counter(app: Any, busy: None) -> No
     holder.post("/api/counters/1/next", headers=holder_headers)
     answer = supervisor.post("/api/counters/1/finish", headers=sign_in(supervisor, "chi"))
     assert answer.status_code == 200 and answer.json["ticket"]["status"] == "done"
-
-
-def test_every_socket_namespace_is_known_and_only_public_ones_take_strangers(
-    app: Any, client: Any
-) -> None:
-    track_url = client.post("/api/tickets", json={"service": "A"}).json["track_url"]
-    token = track_url.removeprefix("/t/")
-    everything = "&".join(query for query in PUBLIC_NAMESPACES.values() if query)
-    namespaces = set(socketio.server.handlers)
-    assert namespaces >= set(PUBLIC_NAMESPACES) | {"/counter"}
-    for namespace in sorted(namespaces):
-        query = PUBLIC_NAMESPACES.get(namespace, everything).format(token=token)
-        socket = socketio.test_client(app, namespace=namespace, query_string=query)
-        assert socket.is_connected(namespace) == (namespace in PUBLIC_NAMESPACES), namespace
-        if socket.is_connected(namespace):
-            socket.disconnect(namespace=namespace)
-
-
-def test_a_rating_tablet_must_say_its_counter(app: Any) -> None:
-    for query in ("", "counter=", "counter=one", "counter=-1"):
-        socket = socketio.test_client(app, namespace="/rating", query_string=query)
-        assert not socket.is_connected("/rating"), query
-
-
-def test_a_phone_follows_only_a_ticket_it_has_the_token_of(app: Any, client: Any) -> None:
-    issued = client.post("/api/tickets", json={"service": "A"}).json
-    token = issued["track_url"].removeprefix("/t/")
-    for query in ("", "token=", f"token={token[:-1]}", f"token={issued['label']}", "token=1"):
-        socket = socketio.test_client(app, namespace="/track", query_string=query)
-        assert not socket.is_connected("/track"), query
-
-
-@pytest.mark.parametrize("username", ["an", "chi", "dung"])
-def test_the_counter_socket_takes_every_signed_in_role(
-    app: Any, client: Any, staff: dict[str, str], username: str
-) -> None:
-    sign_in(client, username)
-    socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
-    assert socket.is_connected("/counter")
-    assert [event["name"] for event in received_until(socket, "/counter", "board")] == ["board"]
-    socket.disconnect(namespace="/counter")
-
-
-def test_the_counter_socket_refuses_a_session_ended_by_a_password_reset(
-    app: Any, client: Any, database_path: Any
-) -> None:
-    from core.users import set_password
-    from db import connect
-
-    sign_in(client, "an")
-    database = connect(database_path)
-    set_password(database, "an", "a-new-password")
-    database.conn.close()
-    socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
-    assert not socket.is_connected("/counter")
-
-
-def test_the_counter_socket_refuses_a_disabled_user(
-    app: Any, client: Any, database_path: Any
-) -> None:
-    from db import connect
-
-    sign_in(client, "an")
-    database = connect(database_path)
-    database.execute("UPDATE users SET active = 0 WHERE username = 'an'")
-    database.conn.close()
-    socket = socketio.test_client(app, namespace="/counter", flask_test_client=client)
-    assert not socket.is_connected("/counter")
