@@ -121,10 +121,11 @@ def one_per_worker(served: Served, source: str = "127.0.0.1") -> dict[int, Clien
     from another loopback address (`source`), a client is another device to the limits."""
     clients: dict[int, Client] = {}
     spare = []
-    for _ in range(40):
+    for _ in range(200):  # a worker busy elsewhere leaves the other to take many in a row
         client = Client(served, source=source)
         if client.worker in clients:
             spare.append(client)  # held open, so the next connection is not the same one again
+            time.sleep(0.01)  # and a moment for the other worker to come back to accepting
         else:
             clients[client.worker] = client
         if len(clients) == 2:
